@@ -1,0 +1,318 @@
+"""Stage 4: facts from mentions, by the relation rules of kg/rules/relations*.yaml.
+
+A relation rule fires on a trigger (a regular expression) inside one sentence and binds its
+arguments to the mentions of that sentence (by class or entity, side of the trigger, nearest
+first). Modality cues in the rule's scope turn an assertion into a kg:Claim with its mode
+(negated, proposed, expected, planned, hypothetical): such triples are never asserted.
+Every fact carries its evidence: document, sentence, offsets and rule id.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from rdflib import RDF, RDFS, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+
+from kg.model import ID, KG, AnalysedDoc, DateValue, Evidence, Fact, Mention, Sentence
+from kg.rules import ArgSpec, RelationRule, Rulebook
+
+NS = {"kg": KG, "rdf": RDF, "rdfs": RDFS, "dcterms": DCTERMS, "skos": SKOS}
+WORD = re.compile(r"\S+")
+ORDINALS = {w: i for i, w in enumerate(
+    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+    "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
+
+
+def entity_iri(book: Rulebook, entity_id: str) -> URIRef:
+    ent = book.entities[entity_id]
+    return ID[f"{book.folders[ent.cls]}/{entity_id}"]
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Binding:
+    iri: URIRef | Literal
+    slug: str
+    label: str
+    mention: Mention | None
+
+
+class Extractor:
+    def __init__(self, book: Rulebook):
+        self.book = book
+
+    # ---------------------------------------------------------------- public
+    def extract(self, ad: AnalysedDoc) -> list[Fact]:
+        facts: list[Fact] = []
+        facts += self._mention_facts(ad)
+        by_sent = ad.sentence_mentions()
+        for sent in ad.sentences:
+            text = ad.doc.text[sent.start : sent.end]
+            for rule in self.book.relations:
+                for trig in rule.trigger.finditer(text):
+                    facts += self._apply(rule, ad, sent, text, trig, by_sent[sent.index])
+        return _dedupe(facts)
+
+    # ---------------------------------------------------------------- mentions
+    def _mention_facts(self, ad: AnalysedDoc) -> list[Fact]:
+        out = []
+        seen = set()
+        sents = {s.index: s for s in ad.sentences}
+        for m in ad.mentions:
+            if m.layer == "date" or m.rule == "voice.pronoun" or m.entity in seen:
+                continue
+            seen.add(m.entity)
+            ev = self._evidence(ad, sents[m.sent], m.rule)
+            iri = entity_iri(self.book, m.entity)
+            out.append(Fact(ad.doc.iri, KG.mentions, iri, ev))
+            out.append(Fact(iri, RDF.type, KG[m.cls], ev))
+            if m.cls == "Dispute":
+                out.append(Fact(ad.doc.iri, KG.discusses, iri, ev))
+        return out
+
+    @staticmethod
+    def _evidence(ad: AnalysedDoc, sent: Sentence, rule_id: str) -> Evidence:
+        return Evidence(ad.doc.id, sent.index, sent.start, sent.end, ad.doc.text[sent.start : sent.end], rule_id)
+
+    # ---------------------------------------------------------------- relation rules
+    def _apply(self, rule: RelationRule, ad, sent: Sentence, text: str, trig: re.Match, mentions) -> list[Fact]:
+        t0, t1 = sent.start + trig.start(), sent.start + trig.end()
+        per_arg: list[list[tuple[str, Binding | None]]] = []
+        used: set[tuple[int, int]] = set()
+        for spec in rule.args:
+            found = self._bind(spec, ad, mentions, t0, t1, used)
+            if not found:
+                default = self._default(spec, ad)
+                if default is not None:
+                    found = [default]
+                elif spec.optional:
+                    found = [None]
+                else:
+                    return []
+            for b in found:
+                if b is not None and b.mention is not None:
+                    used.add((b.mention.start, b.mention.end))
+            per_arg.append([(spec.name, b) for b in found])
+        extra = self._match_vars(rule, trig, ad.doc)
+        facts = []
+        for combo in itertools.product(*per_arg):
+            env = dict(combo)
+            mode = rule.mode if rule.mode != "detect" else self._detect_mode(ad, sent, t0, t1, env, rule)
+            facts += self._emit(rule, ad, sent, {**extra, **env}, mode)
+        return facts
+
+    @staticmethod
+    def _match_vars(rule: RelationRule, trig: re.Match, doc) -> dict[str, Binding]:
+        """$match: the trigger text (or its 'role' group), normalised; $anniversary: doc year - ordinal."""
+        groups = trig.groupdict()
+        text = groups.get("role") or trig.group(0)
+        text = dict(rule.normalize).get(text.lower(), text)
+        if text.startswith("kg:"):  # normalised to an ontology individual, e.g. kg:supports
+            out = {"match": Binding(KG[text[3:]], slugify(text[3:]), text[3:], None)}
+        else:
+            out = {"match": Binding(Literal(text, lang="en"), slugify(text), text, None)}
+        ordinal = groups.get("ordinal")
+        if ordinal and doc.date is not None:
+            n = ORDINALS.get(ordinal.lower())
+            if n:
+                year = f"{doc.date.year - n:04d}"
+                out["anniversary"] = Binding(DateValue(year, "year").literal(), year, year, None)
+        return out
+
+    def _bind(self, spec: ArgSpec, ad, mentions: list[Mention], t0: int, t1: int, used) -> list[Binding]:
+        cands = []
+        for m in mentions:
+            if (m.start, m.end) in used:
+                continue
+            if spec.entities is not None and m.entity not in spec.entities:
+                continue
+            if spec.classes is not None and m.cls not in spec.classes:
+                continue
+            if m.entity in spec.exclude:
+                continue
+            if spec.side == "before" and m.end > t0:
+                continue
+            if spec.side == "after" and m.start < t1:
+                continue
+            if m.start < t1 and m.end > t0 and m.layer != "date":
+                continue  # a mention inside the trigger is not an argument
+            gap = ad.doc.text[m.end : t0] if m.end <= t0 else ad.doc.text[t1 : m.start] if m.start >= t1 else ""
+            dist = len(WORD.findall(gap))
+            if spec.window is not None and dist > spec.window:
+                continue
+            cands.append((dist, m.start, m))
+        cands.sort(key=lambda c: (c[0], c[1]))
+        if not cands:
+            return []
+        chosen = [c[2] for c in cands] if spec.all else [cands[0][2]]
+        out, seen = [], set()
+        for m in chosen:
+            if m.entity in seen and m.layer != "date":
+                continue
+            seen.add(m.entity)
+            out.append(self._binding(m))
+        return out
+
+    def _binding(self, m: Mention) -> Binding:
+        if m.layer == "date":
+            return Binding(m.date.literal(), m.date.value, m.date.value, m)
+        ent = self.book.entities[m.entity]
+        return Binding(entity_iri(self.book, m.entity), m.entity, ent.label, m)
+
+    def _default(self, spec: ArgSpec, ad) -> Binding | None:
+        if spec.default == "$docdate":
+            d = ad.doc.date
+            return Binding(d.literal(), d.value, d.value, None) if d else None
+        eid = {"$voice": ad.doc.voice, "$speaker": ad.doc.speaker}.get(spec.default or "")
+        if not eid or eid not in self.book.entities:
+            return None
+        return Binding(entity_iri(self.book, eid), eid, self.book.entities[eid].label, None)
+
+    def _detect_mode(self, ad, sent: Sentence, t0: int, t1: int, env, rule: RelationRule) -> str:
+        start = t0
+        for b in env.values():
+            if b is not None and b.mention is not None and b.mention.layer != "date" and b.mention.start < start:
+                start = b.mention.start
+        before = ad.doc.text[sent.start : start]
+        words = list(WORD.finditer(before))
+        if rule.scope_before and words:
+            start = sent.start + words[max(0, len(words) - rule.scope_before)].start()
+        scope = ad.doc.text[start:t1]
+        for cue in self.book.cues:
+            if cue.regex.search(scope):
+                return cue.mode
+        return "asserted"
+
+    # ---------------------------------------------------------------- emitting
+    def _emit(self, rule: RelationRule, ad, sent: Sentence, env: dict, mode: str) -> list[Fact]:
+        ev = self._evidence(ad, sent, rule.id)
+        doc = ad.doc
+        values: dict[str, URIRef | Literal | None] = {
+            "$doc": doc.iri,
+            "$docdate": doc.date.literal() if doc.date else None,
+            "$quote": Literal(ev.quote),
+        }
+        fill: dict[str, Binding | None] = dict(env)
+        doc_actors = {"voice": doc.voice, "speaker": doc.speaker}
+        for i, party in enumerate(doc.parties[:2], start=1):
+            doc_actors[f"party{i}"] = party
+        for key, eid in doc_actors.items():
+            fill[key] = self._entity_binding(eid)
+        if doc.date:
+            fill["docdate"] = Binding(doc.date.literal(), doc.date.value, doc.date.value, None)
+        for name, t in rule.let:
+            lit = self._constant(t)
+            fill[name] = Binding(lit, slugify(t.split(":")[-1].strip('"@')), t.split(":")[-1].strip('"@'), None)
+        for name, b in fill.items():
+            if "$" + name not in values or values["$" + name] is None:
+                values["$" + name] = b.iri if b is not None else None
+        node_labels = {}
+        for node in rule.nodes:
+            slug = _fill(node.template, fill, doc.id)
+            label = _fill(node.label, fill, doc.id)
+            if slug is None or label is None:
+                values["$" + node.name] = None
+                continue
+            iri = ID[f"{node.folder}/{slugify(slug)}"]
+            values["$" + node.name] = iri
+            node_labels[iri] = label
+
+        def term(t: str):
+            if t.startswith("$"):
+                return values.get(t)
+            return self._constant(t)
+
+        def triples(templates):
+            for s, p, o in templates:
+                ts, tp, to = term(s), term(p), term(o)
+                if ts is not None and tp is not None and to is not None:
+                    yield ts, tp, to
+
+        out: list[Fact] = []
+        emitted_nodes = set()
+        asserted = mode == "asserted"
+        for s, p, o in triples(rule.always + (rule.emit if asserted else ())):
+            out.append(Fact(s, p, o, ev))
+            emitted_nodes |= {x for x in (s, o) if x in node_labels}
+        if not asserted:
+            for s, p, o in triples(rule.claim):
+                out.append(Fact(s, p, o, ev, mode))
+                emitted_nodes |= {x for x in (s, o) if x in node_labels}
+        for iri in sorted(emitted_nodes):
+            out.append(Fact(iri, RDFS.label, Literal(node_labels[iri], lang="en"), ev))
+        out += self._event_status(out, doc, ev)
+        return out
+
+    def _constant(self, t: str):
+        if t.startswith("@"):
+            return entity_iri(self.book, t[1:])
+        if t.startswith('"'):
+            return Literal(t[1:-1])
+        prefix, local = t.split(":", 1)
+        return NS[prefix][local]
+
+    def _entity_binding(self, eid: str | None) -> Binding | None:
+        if not eid or eid not in self.book.entities:
+            return None
+        return Binding(entity_iri(self.book, eid), eid, self.book.entities[eid].label, None)
+
+    @staticmethod
+    def _event_status(facts: list[Fact], doc, ev: Evidence) -> list[Fact]:
+        """Scheduled or occurred, judged against the document's date where both are comparable."""
+        if doc.date is None:
+            return []
+        out = []
+        for f in facts:
+            if f.p != KG.date or f.mode != "asserted":
+                continue
+            d = DateValue(str(f.o), {10: "day", 7: "month", 4: "year"}[len(str(f.o))])
+            n = min(len(d.value), len(doc.date.value))
+            a, b = d.value[:n], doc.date.value[:n]
+            if a > b:
+                out.append(Fact(f.s, KG.eventStatus, KG.scheduled, ev))
+            elif a < b:
+                out.append(Fact(f.s, KG.eventStatus, KG.occurred, ev))
+        return out
+
+
+TEMPLATE_VAR = re.compile(r"\{(\w+)(\.label|\.year)?\}")
+
+
+def _fill(template: str, env: dict, doc_id: str) -> str | None:
+    """Fill {arg} (its slug) and {arg.label} (its label); None when an argument is unbound."""
+    missing = False
+
+    def sub(m: re.Match) -> str:
+        nonlocal missing
+        if m.group(1) == "doc":
+            return doc_id
+        b = env.get(m.group(1))
+        if b is None:
+            missing = True
+            return ""
+        if m.group(2) == ".year":
+            return b.slug[:4]
+        return b.label if m.group(2) else b.slug
+
+    out = TEMPLATE_VAR.sub(sub, template)
+    return None if missing else out
+
+
+def _dedupe(facts: list[Fact]) -> list[Fact]:
+    seen, out = set(), []
+    for f in facts:
+        key = (f.s, f.p, f.o, f.mode, f.evidence.sent, f.evidence.rule)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def extract_all(analysed: list[AnalysedDoc], book: Rulebook) -> list[Fact]:
+    ex = Extractor(book)
+    return [f for ad in analysed for f in ex.extract(ad)]

@@ -1,0 +1,450 @@
+"""Stage 2: load the curated rules (YAML under kg/rules/) and validate them against the ontology.
+
+Every rule has an `id`; a bad rule fails the load with the file, the rule id and what is wrong.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from rdflib import OWL, RDF, RDFS, Graph
+
+from kg.errors import RuleError
+from kg.model import KG
+
+RULES_DIR = Path(__file__).parent / "rules"
+ONTOLOGY = Path(__file__).parent.parent / "ontology" / "nato-russia.ttl"
+
+# Topic classes are matched on their own layer (they may overlap actor names).
+TOPIC_CLASSES = {"Dispute", "Proposal", "CooperationArea"}
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
+PREFIXES = {
+    "kg": str(KG),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+}
+
+
+@dataclass(frozen=True)
+class Ontology:
+    classes: dict[str, frozenset[str]]  # class local name -> itself and all subclasses
+    properties: frozenset[str]
+
+    def expand(self, cls: str) -> frozenset[str]:
+        return self.classes[cls]
+
+
+@lru_cache(maxsize=4)
+def load_ontology(path: Path = ONTOLOGY) -> Ontology:
+    g = Graph()
+    try:
+        g.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises many kinds
+        raise RuleError(f"{path}: cannot parse the ontology ({exc}); fix the Turtle") from None
+    ns = str(KG)
+    local = lambda u: str(u)[len(ns):]  # noqa: E731
+    classes = {local(c) for c in g.subjects(RDF.type, OWL.Class) if str(c).startswith(ns)}
+    subs: dict[str, set[str]] = {c: {c} for c in classes}
+    changed = True
+    pairs = [(local(s), local(o)) for s, o in g.subject_objects(RDFS.subClassOf) if str(s).startswith(ns) and str(o).startswith(ns)]
+    while changed:
+        changed = False
+        for child, parent in pairs:
+            if parent in subs and not subs[child] <= subs[parent]:
+                subs[parent] |= subs[child]
+                changed = True
+    props = {
+        local(p)
+        for t in (OWL.ObjectProperty, OWL.DatatypeProperty)
+        for p in g.subjects(RDF.type, t)
+        if str(p).startswith(ns)
+    }
+    return Ontology({c: frozenset(s) for c, s in subs.items()}, frozenset(props))
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    cls: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    aliases_ci: tuple[str, ...] = ()
+    metonyms: tuple[str, ...] = ()
+    comment: str | None = None
+
+    @property
+    def layer(self) -> str:
+        return "topic" if self.cls in TOPIC_CLASSES else "entity"
+
+
+@dataclass(frozen=True)
+class DateRule:
+    id: str
+    description: str
+    regex: re.Pattern
+    resolve: str
+    precision: str
+    qualifier: str | None = None
+    years: int | None = None
+    days: int | None = None
+
+
+@dataclass(frozen=True)
+class ArgSpec:
+    name: str
+    classes: frozenset[str] | None = None
+    entities: frozenset[str] | None = None
+    exclude: frozenset[str] = frozenset()
+    side: str = "any"  # before | after | any
+    window: int | None = None
+    all: bool = False
+    optional: bool = False
+    default: str | None = None  # $voice | $speaker
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    name: str
+    folder: str
+    template: str
+    label: str
+
+
+@dataclass(frozen=True)
+class RelationRule:
+    id: str
+    description: str
+    trigger: re.Pattern
+    args: tuple[ArgSpec, ...]
+    nodes: tuple[NodeSpec, ...]
+    emit: tuple[tuple[str, str, str], ...]
+    claim: tuple[tuple[str, str, str], ...]
+    always: tuple[tuple[str, str, str], ...]
+    mode: str = "detect"
+    scope_before: int = 3
+    let: tuple[tuple[str, str], ...] = ()
+    normalize: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Cue:
+    id: str
+    mode: str
+    regex: re.Pattern
+
+
+@dataclass
+class Rulebook:
+    entities: dict[str, Entity] = field(default_factory=dict)
+    dates: list[DateRule] = field(default_factory=list)
+    relations: list[RelationRule] = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)
+    actor_cues: dict = field(default_factory=dict)
+    boilerplate: list[tuple[str, re.Pattern]] = field(default_factory=list)
+    folders: dict[str, str] = field(default_factory=dict)  # class -> IRI folder
+    files: dict[str, str] = field(default_factory=dict)  # rule id -> file name
+
+    def description(self, rule_id: str) -> str:
+        for r in (*self.dates, *self.relations, *self.cues):
+            if r.id == rule_id:
+                return getattr(r, "description", "") or r.id
+        if rule_id.startswith("gaz."):
+            e = self.entities.get(rule_id[4:])
+            return f"Gazetteer entry for {e.label} ({e.cls})" if e else rule_id
+        return rule_id
+
+
+# ------------------------------------------------------------------------------------ loading
+
+def _load_yaml(path: Path):
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RuleError(f"{path}: rule file missing; restore it from git") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise RuleError(f"{path}{where}: invalid YAML ({getattr(exc, 'problem', None) or exc}); fix the rule file") from None
+
+
+def _compile(path: Path, rule_id: str, pattern: str, flags: int = 0) -> re.Pattern:
+    if not isinstance(pattern, str) or not pattern:
+        raise RuleError(f"{path}: rule '{rule_id}': missing regex")
+    if re.search(r"\([^)]*[+*]\)[+*{]", pattern):
+        raise RuleError(f"{path}: rule '{rule_id}': nested quantifier in {pattern!r} can backtrack catastrophically; rewrite it")
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise RuleError(f"{path}: rule '{rule_id}': regex does not compile ({exc}); fix the pattern") from None
+
+
+def _need(path, rule, key, kind=str):
+    rid = rule.get("id", "?") if isinstance(rule, dict) else "?"
+    if not isinstance(rule, dict) or key not in rule:
+        raise RuleError(f"{path}: rule '{rid}': missing '{key}'")
+    val = rule[key]
+    if not isinstance(val, kind):
+        raise RuleError(f"{path}: rule '{rid}': '{key}' must be {kind.__name__}")
+    return val
+
+
+def _check_id(path, seen: dict, rule_id):
+    if not isinstance(rule_id, str) or not ID_RE.match(rule_id):
+        raise RuleError(f"{path}: rule id {rule_id!r} must be lowercase letters, digits, '.' and '-'")
+    if rule_id in seen:
+        raise RuleError(f"{path}: duplicate rule id '{rule_id}' (also in {seen[rule_id]}); ids must be unique")
+    seen[rule_id] = path.name
+
+
+def load_gazetteer(path: Path, onto: Ontology, seen: dict) -> dict[str, Entity]:
+    data = _load_yaml(path)
+    if not isinstance(data, list):
+        raise RuleError(f"{path}: expected a list of entities")
+    out = {}
+    for item in data:
+        eid = _need(path, item, "id")
+        _check_id(path, seen, "gaz." + eid)
+        cls = _need(path, item, "class")
+        if cls not in onto.classes:
+            raise RuleError(f"{path}: rule '{eid}': unknown class '{cls}'; use a class of ontology/nato-russia.ttl")
+        aliases = item.get("aliases") or []
+        aliases_ci = item.get("aliases_ci") or []
+        if not aliases and not aliases_ci:
+            raise RuleError(f"{path}: rule '{eid}': no aliases; an entity needs at least one surface form")
+        for a in (*aliases, *aliases_ci, *(item.get("metonyms") or [])):
+            if not isinstance(a, str) or not a.strip():
+                raise RuleError(f"{path}: rule '{eid}': alias {a!r} must be a non-empty string")
+        out[eid] = Entity(
+            id=eid,
+            cls=cls,
+            label=_need(path, item, "label"),
+            aliases=tuple(aliases),
+            aliases_ci=tuple(aliases_ci),
+            metonyms=tuple(item.get("metonyms") or ()),
+            comment=item.get("comment"),
+        )
+    return out
+
+
+def load_dates(path: Path, seen: dict) -> list[DateRule]:
+    data = _load_yaml(path)
+    if not isinstance(data, list):
+        raise RuleError(f"{path}: expected a list of date rules")
+    out = []
+    for item in data:
+        rid = _need(path, item, "id")
+        _check_id(path, seen, rid)
+        resolve = _need(path, item, "resolve")
+        if resolve not in {"absolute", "doc-year", "doc-offset"}:
+            raise RuleError(f"{path}: rule '{rid}': resolve must be absolute, doc-year or doc-offset")
+        precision = _need(path, item, "precision")
+        if precision not in {"year", "month", "day"}:
+            raise RuleError(f"{path}: rule '{rid}': precision must be year, month or day")
+        out.append(
+            DateRule(
+                id=rid,
+                description=item.get("description", ""),
+                regex=_compile(path, rid, item.get("regex")),
+                resolve=resolve,
+                precision=precision,
+                qualifier=item.get("qualifier"),
+                years=item.get("years"),
+                days=item.get("days"),
+            )
+        )
+    return out
+
+
+def load_cues(path: Path, seen: dict) -> tuple[list[Cue], dict]:
+    data = _load_yaml(path)
+    if not isinstance(data, dict) or "cues" not in data:
+        raise RuleError(f"{path}: expected a mapping with 'cues'")
+    cues = []
+    for item in data["cues"]:
+        rid = _need(path, item, "id")
+        _check_id(path, seen, rid)
+        mode = _need(path, item, "mode")
+        if mode not in {"negated", "proposed", "expected", "planned", "hypothetical"}:
+            raise RuleError(f"{path}: rule '{rid}': unknown mode '{mode}'")
+        words = _need(path, item, "phrases", list)
+        bad = [w for w in words if not isinstance(w, str) or not w.strip()]
+        if bad:
+            raise RuleError(f"{path}: rule '{rid}': phrase {bad[0]!r} is not text (quote words like \"no\" in YAML)")
+        alt = "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
+        cues.append(Cue(rid, mode, re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])", re.I)))
+    return cues, data.get("metonymy", {})
+
+
+TERM_RE = re.compile(r"^(\$[a-z_0-9]+|@[a-z0-9\-]+|[a-z]+:[A-Za-z][\w\-]*|\"[^\"]*\")$")
+SPECIAL = {"$voice", "$speaker", "$doc", "$docdate", "$quote", "$match", "$party1", "$party2", "$anniversary"}
+
+
+def _check_term(path, rid, term: str, onto: Ontology, names: set[str], entities) -> None:
+    if not TERM_RE.match(term):
+        raise RuleError(f"{path}: rule '{rid}': malformed term {term!r}")
+    if term.startswith("$") and term not in SPECIAL and term[1:] not in names:
+        raise RuleError(f"{path}: rule '{rid}': {term} is not an argument, node or let of the rule")
+    if term.startswith("@") and term[1:] not in entities:
+        raise RuleError(f"{path}: rule '{rid}': unknown entity '{term}' (not in the gazetteer)")
+    if term.startswith("kg:"):
+        name = term[3:]
+        if name not in onto.classes and name not in onto.properties and not _is_individual(name):
+            raise RuleError(f"{path}: rule '{rid}': unknown class or property '{term}'; declare it in the ontology first")
+    elif ":" in term and not term.startswith(("$", '"', "@")):
+        prefix = term.split(":", 1)[0]
+        if prefix not in PREFIXES:
+            raise RuleError(f"{path}: rule '{rid}': unknown prefix in '{term}'")
+
+
+def _triples(path, rid, raw, onto: Ontology, names: set[str], entities=()) -> tuple[tuple[str, str, str], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise RuleError(f"{path}: rule '{rid}': emit/claim/always must be a list of [subject, property, object]")
+    out = []
+    for t in raw:
+        if not (isinstance(t, list) and len(t) == 3 and all(isinstance(x, str) for x in t)):
+            raise RuleError(f"{path}: rule '{rid}': {t!r} is not a [subject, property, object] triple")
+        for term in t:
+            _check_term(path, rid, term, onto, names, entities)
+        out.append(tuple(t))
+    return tuple(out)
+
+
+INDIVIDUALS = {"opposes", "supports", "concerned", "proposes", "demands", "undecided",
+               "negated", "proposed", "expected", "planned", "hypothetical", "scheduled", "occurred"}
+
+
+def _is_individual(name: str) -> bool:
+    return name in INDIVIDUALS
+
+
+def load_relations(path: Path, onto: Ontology, entities: dict[str, Entity], seen: dict) -> list[RelationRule]:
+    data = _load_yaml(path)
+    if not isinstance(data, list):
+        raise RuleError(f"{path}: expected a list of relation rules")
+    out = []
+    for item in data:
+        rid = _need(path, item, "id")
+        _check_id(path, seen, rid)
+        _need(path, item, "description")
+        trig = _need(path, item, "trigger")
+        trigger = _compile(path, rid, trig, re.I if item.get("ignore_case") else 0)
+        args = []
+        for name, spec in (item.get("args") or {}).items():
+            if not isinstance(spec, dict):
+                raise RuleError(f"{path}: rule '{rid}': argument '{name}' must be a mapping")
+            classes = None
+            if "class" in spec:
+                cl = spec["class"] if isinstance(spec["class"], list) else [spec["class"]]
+                acc = set()
+                for c in cl:
+                    if c == "Date":
+                        acc.add("Date")
+                    elif c not in onto.classes:
+                        raise RuleError(f"{path}: rule '{rid}': argument '{name}': unknown class '{c}'")
+                    else:
+                        acc |= onto.expand(c)
+                classes = frozenset(acc)
+            ents = None
+            if "entity" in spec:
+                el = spec["entity"] if isinstance(spec["entity"], list) else [spec["entity"]]
+                for e in el:
+                    if e not in entities:
+                        raise RuleError(f"{path}: rule '{rid}': argument '{name}': unknown entity '{e}' (not in the gazetteer)")
+                ents = frozenset(el)
+            excl = frozenset(spec.get("exclude") or ())
+            for e in excl:
+                if e not in entities:
+                    raise RuleError(f"{path}: rule '{rid}': argument '{name}': unknown entity '{e}' in exclude")
+            side = spec.get("side", "any")
+            if side not in {"before", "after", "any"}:
+                raise RuleError(f"{path}: rule '{rid}': argument '{name}': side must be before, after or any")
+            if classes is None and ents is None:
+                raise RuleError(f"{path}: rule '{rid}': argument '{name}' needs a class or an entity")
+            default = spec.get("default")
+            if default is not None and default not in {"$voice", "$speaker", "$docdate"}:
+                raise RuleError(f"{path}: rule '{rid}': argument '{name}': default must be $voice, $speaker or $docdate")
+            args.append(ArgSpec(name, classes, ents, excl, side, spec.get("window"), bool(spec.get("all")),
+                                bool(spec.get("optional")), default))
+        nodes = []
+        for name, spec in (item.get("nodes") or {}).items():
+            if not isinstance(spec, dict) or "id" not in spec or "label" not in spec:
+                raise RuleError(f"{path}: rule '{rid}': node '{name}' needs 'id' (folder/slug template) and 'label'")
+            folder, _, template = spec["id"].partition("/")
+            if not template:
+                raise RuleError(f"{path}: rule '{rid}': node '{name}': id must look like folder/template")
+            nodes.append(NodeSpec(name, folder, template, spec["label"]))
+        let = item.get("let") or {}
+        if not isinstance(let, dict):
+            raise RuleError(f"{path}: rule '{rid}': 'let' must be a mapping of name to term")
+        names = {a.name for a in args} | {n.name for n in nodes} | set(let)
+        for v in let.values():
+            _check_term(path, rid, str(v), onto, names, entities)
+        normalize = item.get("normalize") or {}
+        if not isinstance(normalize, dict):
+            raise RuleError(f"{path}: rule '{rid}': 'normalize' must map matched text to a canonical form")
+        mode = item.get("mode", "detect")
+        if mode not in {"detect", "asserted", "negated", "proposed", "expected", "planned", "hypothetical"}:
+            raise RuleError(f"{path}: rule '{rid}': unknown mode '{mode}'")
+        out.append(
+            RelationRule(
+                id=rid,
+                description=item["description"],
+                trigger=trigger,
+                args=tuple(args),
+                nodes=tuple(nodes),
+                emit=_triples(path, rid, item.get("emit"), onto, names, entities),
+                claim=_triples(path, rid, item.get("claim"), onto, names, entities),
+                always=_triples(path, rid, item.get("always"), onto, names, entities),
+                mode=mode,
+                scope_before=int(item.get("scope_before", 3)),
+                let=tuple((k, str(v)) for k, v in let.items()),
+                normalize=tuple((str(k).lower(), str(v)) for k, v in normalize.items()),
+            )
+        )
+    return out
+
+
+FOLDER_OF = {"Person": "person", "State": "state", "Organization": "org", "Agreement": "agreement",
+             "Event": "event", "Place": "place", "Vessel": "vessel", "Dispute": "dispute",
+             "Proposal": "proposal", "CooperationArea": "area", "Position": "position",
+             "Relationship": "relationship"}
+
+
+def load_boilerplate(path: Path, seen: dict) -> list[tuple[str, re.Pattern]]:
+    if not path.exists():
+        return []
+    data = _load_yaml(path)
+    if not isinstance(data, list):
+        raise RuleError(f"{path}: expected a list of boilerplate rules")
+    out = []
+    for item in data:
+        rid = _need(path, item, "id")
+        _check_id(path, seen, rid)
+        out.append((rid, _compile(path, rid, item.get("regex"))))
+    return out
+
+
+def load_rulebook(rules_dir: Path = RULES_DIR, ontology: Path = ONTOLOGY) -> Rulebook:
+    rules_dir = Path(rules_dir)
+    onto = load_ontology(Path(ontology))
+    seen: dict[str, str] = {}
+    book = Rulebook()
+    book.entities = load_gazetteer(rules_dir / "gazetteer.yaml", onto, seen)
+    book.dates = load_dates(rules_dir / "dates.yaml", seen)
+    book.cues, book.actor_cues = load_cues(rules_dir / "modality.yaml", seen)
+    book.boilerplate = load_boilerplate(rules_dir / "boilerplate.yaml", seen)
+    for cls in onto.classes:
+        for top, folder in FOLDER_OF.items():
+            if top in onto.classes and cls in onto.expand(top):
+                book.folders[cls] = folder
+    for path in sorted(rules_dir.glob("relations*.yaml")):
+        book.relations += load_relations(path, onto, book.entities, seen)
+    book.files = seen
+    return book
