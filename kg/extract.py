@@ -135,12 +135,13 @@ class Extractor:
                 continue
             if m.entity in spec.exclude:
                 continue
-            if spec.side == "before" and m.end > t0:
+            overlaps = m.start < t1 and m.end > t0
+            if overlaps and m.layer != "date" and not spec.inside:
+                continue  # a mention inside the trigger is not an argument unless the rule says so
+            if not overlaps and spec.side == "before" and m.end > t0:
                 continue
-            if spec.side == "after" and m.start < t1:
+            if not overlaps and spec.side == "after" and m.start < t1:
                 continue
-            if m.start < t1 and m.end > t0 and m.layer != "date":
-                continue  # a mention inside the trigger is not an argument
             gap = ad.doc.text[m.end : t0] if m.end <= t0 else ad.doc.text[t1 : m.start] if m.start >= t1 else ""
             dist = len(WORD.findall(gap))
             if spec.window is not None and dist > spec.window:

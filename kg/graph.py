@@ -23,8 +23,12 @@ from kg.rules import ONTOLOGY, Rulebook
 G_ONTOLOGY = ID["graph/ontology"]
 G_VOCAB = ID["graph/vocabulary"]
 OA = Namespace("http://www.w3.org/ns/oa#")
-PREFIXES = {"kg": KG, "id": ID, "prov": PROV, "dcterms": DCTERMS, "skos": SKOS, "nif": NIF,
+PREFIXES = {"kg": KG, "prov": PROV, "dcterms": DCTERMS, "skos": SKOS, "nif": NIF,
             "owl": OWL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD}
+# One prefix per IRI folder, so that IRIs read as state:russia, agreement:cfe-treaty, ...
+FOLDERS = ("person", "state", "org", "agreement", "event", "place", "vessel", "dispute", "proposal",
+           "area", "policy", "position", "relationship", "doc", "evidence", "claim", "rule", "graph")
+PREFIXES.update({f: Namespace(str(ID) + f + "/") for f in FOLDERS})
 
 
 def doc_graph(doc_id: str) -> URIRef:

@@ -104,7 +104,8 @@ class ArgSpec:
     window: int | None = None
     all: bool = False
     optional: bool = False
-    default: str | None = None  # $voice | $speaker
+    default: str | None = None  # $voice | $speaker | $docdate
+    inside: bool = False  # may overlap the trigger text
 
 
 @dataclass(frozen=True)
@@ -370,8 +371,11 @@ def load_relations(path: Path, onto: Ontology, entities: dict[str, Entity], seen
             default = spec.get("default")
             if default is not None and default not in {"$voice", "$speaker", "$docdate"}:
                 raise RuleError(f"{path}: rule '{rid}': argument '{name}': default must be $voice, $speaker or $docdate")
+            unknown = set(spec) - {"class", "entity", "exclude", "side", "window", "all", "optional", "default", "inside"}
+            if unknown:
+                raise RuleError(f"{path}: rule '{rid}': argument '{name}': unknown key(s) {', '.join(sorted(unknown))}")
             args.append(ArgSpec(name, classes, ents, excl, side, spec.get("window"), bool(spec.get("all")),
-                                bool(spec.get("optional")), default))
+                                bool(spec.get("optional")), default, bool(spec.get("inside"))))
         nodes = []
         for name, spec in (item.get("nodes") or {}).items():
             if not isinstance(spec, dict) or "id" not in spec or "label" not in spec:
@@ -413,7 +417,7 @@ def load_relations(path: Path, onto: Ontology, entities: dict[str, Entity], seen
 
 FOLDER_OF = {"Person": "person", "State": "state", "Organization": "org", "Agreement": "agreement",
              "Event": "event", "Place": "place", "Vessel": "vessel", "Dispute": "dispute",
-             "Proposal": "proposal", "CooperationArea": "area", "Position": "position",
+             "Proposal": "proposal", "CooperationArea": "area", "Policy": "policy", "Position": "position",
              "Relationship": "relationship"}
 
 

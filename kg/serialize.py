@@ -30,6 +30,9 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raw = data.encode("utf-8") if isinstance(data, str) else data
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(fd, 0o666 & ~umask)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(raw)
                 fh.flush()

@@ -1,0 +1,163 @@
+"""nrkg: the command line. Each command only wires the stages together.
+
+Exit codes: 0 success; 1 (reserved for `validate`: violations found); 2 bad input or a failed
+stage, reported as one line on stderr that names the file, rule or query and what to do.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from kg import __version__
+from kg.errors import KGError
+
+PROJECT = Path(__file__).resolve().parent.parent
+OUT_FILES = {"ttl": "nato-russia.ttl", "trig": "nato-russia.trig"}
+
+
+def default_seeds() -> Path:
+    here = Path.cwd() / "seeds"
+    return here if here.is_dir() else PROJECT / "seeds"
+
+
+def _build(args):
+    from kg.pipeline import build
+
+    return build(Path(args.seeds) if args.seeds else default_seeds())
+
+
+def cmd_build(args) -> int:
+    from kg.serialize import atomic_write, serialize
+
+    t0 = time.perf_counter()
+    result = _build(args)
+    out = Path(args.out)
+    written = []
+    for fmt, name in OUT_FILES.items():
+        atomic_write(out / name, serialize(result.dataset, fmt))
+        written.append(out / name)
+    seconds = time.perf_counter() - t0
+    if not args.quiet:
+        s = result.summary()
+        print(f"Built the NATO-Russia knowledge graph in {seconds:.2f} s")
+        print(f"  documents          {s['documents']}  ({s['words']} words, {s['sentences']} sentences)")
+        print("  entities           " + ", ".join(f"{k} {v}" for k, v in s["entities"].items()))
+        print(f"  facts              {s['facts']} asserted triples, each with evidence")
+        print(f"  claims             {s['claims (not asserted)']} negated / proposed / expected / planned, kept apart")
+        print(f"  evidence records   {s['evidence records']}")
+        print(f"  triples            {s['triples']}")
+        if s["documents without facts"]:
+            print("  no facts from      " + ", ".join(s["documents without facts"]))
+        print("Outputs:")
+        for p in written:
+            print(f"  {p}")
+    return 0
+
+
+def cmd_query(args) -> int:
+    from kg.query import format_result, named_queries, resolve, run
+
+    if args.list:
+        for name, q in named_queries().items():
+            print(f"{name:34} {q.summary}")
+        return 0
+    if not args.query:
+        raise KGError("nrkg query: give a query name, a .rq file or SPARQL text; `nrkg query --list` shows the names")
+    label, text = resolve(args.query)
+    if args.graph:
+        ds = load_graph(Path(args.graph))
+    else:
+        ds = _build(args).dataset
+    res = run(ds, label, text)
+    sys.stdout.write(format_result(res, args.format))
+    return 0
+
+
+def load_graph(path: Path):
+    from rdflib import Dataset
+
+    if not path.is_file():
+        raise KGError(f"{path}: graph file not found; run `nrkg build` first or drop --graph")
+    fmt = {".trig": "trig", ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}.get(path.suffix)
+    if fmt is None:
+        raise KGError(f"{path}: unknown graph format; use .trig, .ttl, .nt or .jsonld")
+    ds = Dataset(default_union=True)
+    try:
+        ds.parse(path, format=fmt)
+    except Exception as exc:  # noqa: BLE001
+        raise KGError(f"{path}: cannot parse ({str(exc).splitlines()[0]}); rebuild it with `nrkg build`") from None
+    return ds
+
+
+def cmd_export(args) -> int:
+    from kg.serialize import atomic_write, serialize
+
+    result = _build(args)
+    data = serialize(result.dataset, args.format)
+    if args.output == "-":
+        sys.stdout.write(data)
+    else:
+        atomic_write(Path(args.output), data)
+        print(f"Wrote {args.output} ({args.format})", file=sys.stderr)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="nrkg",
+        description="Build, query and export the NATO-Russia knowledge graph.",
+        epilog="Exit codes: 0 ok; 1 validation found violations; 2 bad input (one-line message on stderr).",
+    )
+    p.add_argument("--version", action="version", version=f"nrkg {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    seeds = argparse.ArgumentParser(add_help=False)
+    seeds.add_argument("--seeds", metavar="DIR", help="folder of .txt documents and catalogue.yaml (default: ./seeds)")
+
+    b = sub.add_parser("build", parents=[seeds], help="extract the graph and write Turtle + TriG",
+                       description="Extract the graph from the seed documents and write out/nato-russia.ttl "
+                                   "(ontology + facts + evidence) and out/nato-russia.trig (one named graph per document).\n\n"
+                                   "Example:\n  nrkg build --out out",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    b.add_argument("--out", metavar="DIR", default="out", help="output folder (default: out)")
+    b.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    b.set_defaults(func=cmd_build)
+
+    q = sub.add_parser("query", parents=[seeds], help="run a named query, a .rq file or SPARQL text",
+                       description="Run SPARQL on the graph (read-only, offline).\n\n"
+                                   "Examples:\n  nrkg query --list\n  nrkg query agreements\n"
+                                   "  nrkg query 'SELECT ?p WHERE { ?p a kg:Person }' --format csv",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    q.add_argument("query", nargs="?", help="query name (see --list), path to a .rq file, or SPARQL text")
+    q.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default: table)")
+    q.add_argument("--graph", metavar="FILE", help="query a built file (.trig/.ttl/.nt/.jsonld) instead of building from --seeds")
+    q.add_argument("--list", action="store_true", help="list the named queries with their questions")
+    q.set_defaults(func=cmd_query)
+
+    e = sub.add_parser("export", parents=[seeds], help="write the graph in one RDF format",
+                       description="Write the whole graph in one format.\n\nExample:\n  nrkg export --format jsonld -o graph.jsonld",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    e.add_argument("--format", choices=["ttl", "nt", "trig", "jsonld"], required=True, help="serialisation")
+    e.add_argument("-o", "--output", required=True, metavar="FILE", help="output file, or - for stdout")
+    e.set_defaults(func=cmd_export)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = parser()
+    args = p.parse_args(argv)
+    if not getattr(args, "func", None):
+        p.print_help()
+        return 2
+    try:
+        return args.func(args)
+    except KGError as exc:
+        print(f"nrkg: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("nrkg: interrupted; outputs left as they were", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
