@@ -36,18 +36,11 @@ class NamedQuery:
 
 
 def _summary(text: str) -> str:
-    lines = []
+    """The question a query answers: its `#+ summary:` header line."""
     for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        body = line.lstrip("#").strip()
-        if body.startswith("+ summary:"):
-            body = body[len("+ summary:"):].strip()
-        elif body.startswith("+"):
-            continue
-        if body:
-            lines.append(body)
-    return " ".join(lines)
+        if line.startswith("#+ summary:"):
+            return line[len("#+ summary:"):].strip()
+    return ""
 
 
 def named_queries(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:

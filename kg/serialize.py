@@ -66,7 +66,7 @@ def to_turtle(ds: Dataset) -> str:
 def to_trig(ds: Dataset) -> str:
     header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()))
     parts = [header]
-    for ctx in sorted(ds.contexts(), key=lambda c: str(c.identifier)):
+    for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
         if len(ctx) == 0:
             continue
         g = _bound(Graph())

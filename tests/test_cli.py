@@ -1,0 +1,79 @@
+"""The CLI as a user runs it: clear output, one-line errors with exit code 2, never a traceback."""
+import json
+import shutil
+
+import pytest
+
+from conftest import ROOT, SEEDS, run_cli
+
+
+def test_build_writes_outputs_and_prints_a_summary(tmp_path):
+    r = run_cli("build", "--out", str(tmp_path / "o"))
+    assert r.returncode == 0, r.stderr
+    assert "documents          5" in r.stdout
+    assert "evidence records" in r.stdout
+    assert str(tmp_path / "o" / "nato-russia.ttl") in r.stdout
+    assert (tmp_path / "o" / "nato-russia.trig").stat().st_size > 100_000
+    assert not [p for p in (tmp_path / "o").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_query_by_name_table_csv_json():
+    r = run_cli("query", "people", "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[0] == "person,name,roles,affiliations"
+    r = run_cli("query", "SELECT (COUNT(*) AS ?n) WHERE { ?d a kg:Document }", "--format", "json")
+    assert json.loads(r.stdout)["results"]["bindings"][0]["n"]["value"] == "5"
+    r = run_cli("query", "--list")
+    assert "agreements" in r.stdout and "timeline" in r.stdout
+
+
+@pytest.mark.parametrize("query,message", [
+    ("SELECT ?s WHERE { ?s ?p }", "syntax error at line 1, column"),
+    ("nosuchquery", "unknown query 'nosuchquery'"),
+    ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "SPARQL Update is not allowed"),
+    ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "SERVICE is not allowed"),
+    ("SELECT * FROM <http://127.0.0.1:9/x.ttl> WHERE { ?s ?p ?o }", "FROM / FROM NAMED are not allowed"),
+    ("missing.rq", "missing.rq: no such query file"),
+])
+def test_bad_queries_exit_2_with_one_line(query, message):
+    r = run_cli("query", query)
+    assert r.returncode == 2
+    assert message in r.stderr
+    assert "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_query_a_built_graph_file(tmp_path):
+    run_cli("build", "--out", str(tmp_path), "-q")
+    r = run_cli("query", "agreements", "--graph", str(tmp_path / "nato-russia.trig"), "--format", "csv")
+    assert r.returncode == 0 and "Suspension,2007-12-12" in r.stdout
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "trig", "jsonld"])
+def test_export(tmp_path, fmt):
+    out = tmp_path / f"g.{fmt}"
+    r = run_cli("export", "--format", fmt, "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert out.stat().st_size > 100_000
+
+
+def test_bad_seeds_are_one_line_errors_and_leave_outputs_untouched(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "nato-russia.ttl").write_text("previous", encoding="utf-8")
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    (seeds / "bad.txt").write_bytes("Россия".encode("cp1251"))
+    r = run_cli("build", "--seeds", str(seeds), "--out", str(out))
+    assert r.returncode == 2
+    assert "bad.txt: not UTF-8" in r.stderr and "re-encode it as UTF-8" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert (out / "nato-russia.ttl").read_text(encoding="utf-8") == "previous"
+    r = run_cli("build", "--seeds", str(tmp_path / "nowhere"))
+    assert r.returncode == 2 and "seeds folder not found" in r.stderr
+
+
+def test_every_command_has_help():
+    for cmd in ("build", "query", "export"):
+        r = run_cli(cmd, "--help")
+        assert r.returncode == 0 and "Example" in r.stdout, cmd
