@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from rdflib import RDF, RDFS, Literal, URIRef
@@ -45,17 +46,34 @@ class Binding:
 class Extractor:
     def __init__(self, book: Rulebook):
         self.book = book
+        self._iris: dict[str, URIRef] = {}
+        self._constants: dict[str, URIRef | Literal] = {}
+        self._order = {r.id: i for i, r in enumerate(book.relations)}
+        self._order.update({f"gaz.{e}": -1 for e in book.entities})
 
     # ---------------------------------------------------------------- public
     def extract(self, ad: AnalysedDoc) -> list[Fact]:
         facts: list[Fact] = []
         facts += self._mention_facts(ad)
         by_sent = ad.sentence_mentions()
-        for sent in ad.sentences:
-            text = ad.doc.text[sent.start : sent.end]
-            for rule in self.book.relations:
-                for trig in rule.trigger.finditer(text):
-                    facts += self._apply(rule, ad, sent, text, trig, by_sent[sent.index])
+        starts = [s.start for s in ad.sentences]
+        text = ad.doc.text
+        for rule in self.book.relations:
+            # A fast pass of the prefilter (the trigger without \b) picks the candidate sentences;
+            # the trigger itself then runs inside each of them only.
+            candidates: list[int] = []
+            for pre in rule.prefilter.finditer(text):
+                first = max(0, bisect_right(starts, pre.start()) - 1)
+                last = max(0, bisect_right(starts, max(pre.start(), pre.end() - 1)) - 1)
+                for i in range(first, last + 1):
+                    if not candidates or candidates[-1] < i:
+                        candidates.append(i)
+            for i in candidates:
+                sent = ad.sentences[i]
+                for trig in rule.trigger.finditer(text, sent.start, sent.end):
+                    if trig.start() < trig.end():
+                        facts += self._apply(rule, ad, sent, trig, by_sent[sent.index])
+        facts.sort(key=lambda f: (f.evidence.sent, self._order[f.evidence.rule]))
         return _dedupe(facts)
 
     # ---------------------------------------------------------------- mentions
@@ -68,7 +86,7 @@ class Extractor:
                 continue
             seen.add(m.entity)
             ev = self._evidence(ad, sents[m.sent], m.rule)
-            iri = entity_iri(self.book, m.entity)
+            iri = self._iri(m.entity)
             out.append(Fact(ad.doc.iri, KG.mentions, iri, ev))
             out.append(Fact(iri, RDF.type, KG[m.cls], ev))
             if m.cls == "Dispute":
@@ -80,8 +98,8 @@ class Extractor:
         return Evidence(ad.doc.id, sent.index, sent.start, sent.end, ad.doc.text[sent.start : sent.end], rule_id)
 
     # ---------------------------------------------------------------- relation rules
-    def _apply(self, rule: RelationRule, ad, sent: Sentence, text: str, trig: re.Match, mentions) -> list[Fact]:
-        t0, t1 = sent.start + trig.start(), sent.start + trig.end()
+    def _apply(self, rule: RelationRule, ad, sent: Sentence, trig: re.Match, mentions) -> list[Fact]:
+        t0, t1 = trig.start(), trig.end()
         per_arg: list[list[tuple[str, Binding | None]]] = []
         used: set[tuple[int, int]] = set()
         for spec in rule.args:
@@ -163,16 +181,14 @@ class Extractor:
         if m.layer == "date":
             return Binding(m.date.literal(), m.date.value, m.date.value, m)
         ent = self.book.entities[m.entity]
-        return Binding(entity_iri(self.book, m.entity), m.entity, ent.label, m)
+        return Binding(self._iri(m.entity), m.entity, ent.label, m)
 
     def _default(self, spec: ArgSpec, ad) -> Binding | None:
         if spec.default == "$docdate":
             d = ad.doc.date
             return Binding(d.literal(), d.value, d.value, None) if d else None
         eid = {"$voice": ad.doc.voice, "$speaker": ad.doc.speaker}.get(spec.default or "")
-        if not eid or eid not in self.book.entities:
-            return None
-        return Binding(entity_iri(self.book, eid), eid, self.book.entities[eid].label, None)
+        return self._entity_binding(eid)
 
     def _detect_mode(self, ad, sent: Sentence, t0: int, t1: int, env, rule: RelationRule) -> str:
         start = t0
@@ -250,17 +266,28 @@ class Extractor:
         return out
 
     def _constant(self, t: str):
-        if t.startswith("@"):
-            return entity_iri(self.book, t[1:])
-        if t.startswith('"'):
-            return Literal(t[1:-1])
-        prefix, local = t.split(":", 1)
-        return NS[prefix][local]
+        c = self._constants.get(t)
+        if c is None:
+            if t.startswith("@"):
+                c = self._iri(t[1:])
+            elif t.startswith('"'):
+                c = Literal(t[1:-1])
+            else:
+                prefix, local = t.split(":", 1)
+                c = NS[prefix][local]
+            self._constants[t] = c
+        return c
+
+    def _iri(self, eid: str) -> URIRef:
+        iri = self._iris.get(eid)
+        if iri is None:
+            iri = self._iris[eid] = entity_iri(self.book, eid)
+        return iri
 
     def _entity_binding(self, eid: str | None) -> Binding | None:
         if not eid or eid not in self.book.entities:
             return None
-        return Binding(entity_iri(self.book, eid), eid, self.book.entities[eid].label, None)
+        return Binding(self._iri(eid), eid, self.book.entities[eid].label, None)
 
     @staticmethod
     def _event_status(facts: list[Fact], doc, ev: Evidence) -> list[Fact]:

@@ -1,7 +1,7 @@
 """Stage 3: sentences and mentions, with spaCy's rule machinery on a blank English pipeline.
 
 - tokens: spaCy's English tokenizer (no model download);
-- sentences: the sentencizer, plus a line break always ends a sentence;
+- sentences: the sentencizer, on each line (a line break always ends a sentence);
 - entity and topic mentions: PhraseMatcher over the gazetteer's aliases, longest match first,
   one layer for actors/agreements/events/places and one for topics (disputes, proposals,
   cooperation areas), which may overlap actor names;
@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
+from bisect import bisect_right
 
 import spacy
-from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -28,35 +29,32 @@ MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
 
 
-@Language.component("line_breaks")
-def line_breaks(doc: Doc) -> Doc:
-    """A token after a line break starts a sentence (headings, list items, paragraphs)."""
-    for i, tok in enumerate(doc[:-1]):
-        if "\n" in tok.text or "\n" in tok.whitespace_:
-            doc[i + 1].is_sent_start = True
-    return doc
+LINE = re.compile(r"[^\n]+")
 
 
 class Analyser:
-    """Holds the spaCy pipeline and the compiled gazetteer; reusable across documents."""
+    """Holds the spaCy pipeline and the compiled gazetteer; reusable across documents.
+
+    Each line of a document is a spaCy Doc of its own (a line break always ends a sentence,
+    and no mention spans two lines); offsets are mapped back to the whole document's text.
+    """
 
     def __init__(self, book: Rulebook):
         self.book = book
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer")
-        self.nlp.add_pipe("line_breaks")
-        self.matchers = {}
-        for layer in ("entity", "topic"):
-            cs = PhraseMatcher(self.nlp.vocab, attr="ORTH")
-            ci = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-            for e in book.entities.values():
-                if e.layer != layer:
-                    continue
-                if e.aliases:
-                    cs.add(e.id, list(self.nlp.tokenizer.pipe(e.aliases)))
-                if e.aliases_ci:
-                    ci.add(e.id, list(self.nlp.tokenizer.pipe(e.aliases_ci)))
-            self.matchers[layer] = (cs, ci)
+        # One case-sensitive and one case-insensitive matcher for all entries; matches are then
+        # split into the entity and topic layers, each resolved longest-first on its own.
+        self.cs = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self.ci = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        for e in book.entities.values():
+            if e.aliases:
+                self.cs.add(e.id, list(self.nlp.tokenizer.pipe(e.aliases)))
+            if e.aliases_ci:
+                self.ci.add(e.id, list(self.nlp.tokenizer.pipe(e.aliases_ci)))
+        self.layer_of = {self.nlp.vocab.strings.add(e.id): e.layer for e in book.entities.values()}
+        self.pronouns = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.pronouns.add("voice", list(self.nlp.tokenizer.pipe(sorted(VOICE_PRONOUNS))))
         # metonyms: place-name surface form -> actor id
         self.metonyms = {m: e.id for e in book.entities.values() for m in e.metonyms}
         cues = book.actor_cues or {}
@@ -64,34 +62,72 @@ class Analyser:
         self.meto_before = {w.lower() for w in cues.get("preceded_by", [])}
 
     def analyse(self, doc: Document) -> AnalysedDoc:
-        sdoc = self.nlp(doc.text)
-        sentences = []
-        tok2sent = [-1] * len(sdoc)
-        for i, sent in enumerate(sdoc.sents):
-            span = _strip(sent)
-            if span is None or any(rx.search(span.text) for _, rx in self.book.boilerplate):
-                continue
-            idx = len(sentences)
-            sentences.append(Sentence(idx, span.start_char, span.end_char, span.start, span.end))
-            for t in range(sent.start, sent.end):
-                tok2sent[t] = idx
+        text = doc.text
+        lines = [(m.start(), m.end()) for m in LINE.finditer(text)]
+        sentences: list[Sentence] = []
         mentions: list[Mention] = []
-        for layer, (cs, ci) in self.matchers.items():
-            spans = [Span(sdoc, s, e, label=mid) for mid, s, e in (*cs(sdoc), *ci(sdoc))]
-            for span in sorted(filter_spans(spans), key=lambda s: s.start):
-                eid = self.nlp.vocab.strings[span.label]
-                eid = self._metonymy(sdoc, span, eid)
-                ent = self.book.entities[eid]
-                mentions.append(self._mention(span, tok2sent, eid, ent.cls, layer, "gaz." + eid))
-        if doc.voice and doc.voice in self.book.entities:
-            taken = {t for m in mentions if m.layer == "entity" for t in range(m.tok_start, m.tok_end)}
-            cls = self.book.entities[doc.voice].cls
-            for tok in sdoc:
-                if tok.lower_ in VOICE_PRONOUNS and tok.text != "US" and tok.i not in taken:
-                    mentions.append(self._mention(sdoc[tok.i : tok.i + 1], tok2sent, doc.voice, cls, "entity", "voice.pronoun"))
-        mentions += self._dates(sdoc, doc, tok2sent)
-        kept = {t for s in sentences for t in range(s.tok_start, s.tok_end)}
-        mentions = [m for m in mentions if m.tok_start in kept]
+        tok_base = 0
+        voice = self.book.entities.get(doc.voice) if doc.voice else None
+        boilerplate = [rx for _, rx in self.book.boilerplate]
+        for (ls, le), sdoc in zip(lines, self.nlp.pipe(text[a:b] for a, b in lines)):
+            if any(rx.search(text, ls, le) for rx in boilerplate):
+                tok_base += len(sdoc)
+                continue
+            first = len(sentences)
+            for sent in sdoc.sents:
+                raw = sent.text
+                body = raw.strip()
+                if not body:
+                    continue
+                start = ls + sent.start_char + (len(raw) - len(raw.lstrip()))
+                sentences.append(Sentence(len(sentences), start, start + len(body),
+                                          tok_base + sent.start, tok_base + sent.end))
+            starts = [x.start for x in sentences[first:]]
+
+            def sentence_of(char: int) -> int | None:
+                i = bisect_right(starts, char) - 1
+                if i < 0:
+                    return None
+                sent = sentences[first + i]
+                return sent.index if char < sent.end else None
+
+            def add(span: Span, eid: str, cls: str, layer: str, rule: str) -> None:
+                s_abs = ls + span.start_char
+                idx = sentence_of(s_abs)
+                if idx is not None:
+                    mentions.append(Mention(s_abs, ls + span.end_char, tok_base + span.start, tok_base + span.end,
+                                            idx, span.text, eid, cls, layer, rule))
+
+            taken: set[int] = set()
+            by_layer: dict[str, list[Span]] = {"entity": [], "topic": []}
+            for mid, st, en in (*self.cs(sdoc), *self.ci(sdoc)):
+                by_layer[self.layer_of[mid]].append(Span(sdoc, st, en, label=mid))
+            for layer, spans in by_layer.items():
+                for span in sorted(filter_spans(spans), key=lambda sp: sp.start):
+                    eid = self._metonymy(sdoc, span, self.nlp.vocab.strings[span.label])
+                    add(span, eid, self.book.entities[eid].cls, layer, "gaz." + eid)
+                    if layer == "entity":
+                        taken.update(range(span.start, span.end))
+            if voice is not None:
+                for _, st, en in self.pronouns(sdoc):
+                    if st not in taken and sdoc[st].text != "US":
+                        add(sdoc[st:en], voice.id, voice.cls, "entity", "voice.pronoun")
+            line_text = sdoc.text
+            covered: list[tuple[int, int]] = []
+            for rule in self.book.dates:
+                for m in rule.regex.finditer(line_text):
+                    st, en = m.span()
+                    if any(st < ce and cs_ < en for cs_, ce in covered):
+                        continue
+                    covered.append((st, en))
+                    value = resolve_date(rule, m.groupdict(), doc.date)
+                    span = sdoc.char_span(st, en, alignment_mode="expand")
+                    idx = sentence_of(ls + st)
+                    if span is None or value is None or idx is None:
+                        continue
+                    mentions.append(Mention(ls + st, ls + en, tok_base + span.start, tok_base + span.end, idx,
+                                            m.group(0), "date", "Date", "date", rule.id, value))
+            tok_base += len(sdoc)
         mentions.sort(key=lambda m: (m.start, m.end, m.layer, m.entity))
         return AnalysedDoc(doc, sentences, mentions)
 
@@ -104,37 +140,6 @@ class Analyser:
         if nxt in self.meto_after or prev in self.meto_before:
             return actor
         return eid
-
-    @staticmethod
-    def _mention(span: Span, tok2sent, eid, cls, layer, rule, date=None) -> Mention:
-        return Mention(span.start_char, span.end_char, span.start, span.end, tok2sent[span.start],
-                       span.text, eid, cls, layer, rule, date)
-
-    def _dates(self, sdoc: Doc, doc: Document, tok2sent) -> list[Mention]:
-        out = []
-        covered: list[tuple[int, int]] = []
-        for rule in self.book.dates:
-            for m in rule.regex.finditer(doc.text):
-                s, e = m.span()
-                if any(s < ce and cs < e for cs, ce in covered):
-                    continue
-                covered.append((s, e))
-                value = resolve_date(rule, m.groupdict(), doc.date)
-                span = sdoc.char_span(s, e, alignment_mode="expand")
-                if span is None or value is None:
-                    continue
-                out.append(Mention(s, e, span.start, span.end, tok2sent[span.start], m.group(0), "date", "Date",
-                                   "date", rule.id, value))
-        return out
-
-
-def _strip(sent: Span) -> Span | None:
-    start, end = sent.start, sent.end
-    while start < end and sent.doc[start].is_space:
-        start += 1
-    while end > start and sent.doc[end - 1].is_space:
-        end -= 1
-    return sent.doc[start:end] if end > start else None
 
 
 def resolve_date(rule: DateRule, groups: dict, doc_date: DateValue | None) -> DateValue | None:

@@ -1,18 +1,22 @@
 """Wires the stages together: documents -> sentences/mentions -> facts -> RDF dataset."""
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import RDF, Dataset
 
 from kg.corpus import load_corpus
-from kg.extract import extract_all
+from kg.extract import Extractor
 from kg.graph import build_dataset
 from kg.model import KG, AnalysedDoc, Document, Fact
-from kg.nlp import analyse_all
+from kg.nlp import Analyser
 from kg.rules import RULES_DIR, Rulebook, load_rulebook
 
 
@@ -33,7 +37,6 @@ class BuildResult:
         typed = {}
         for s, o in ds.subject_objects(RDF.type):
             typed.setdefault(s, set()).add(o)
-        onto = self.book.folders
         for s, types in typed.items():
             for t in types:
                 local = str(t).split("#")[-1]
@@ -64,17 +67,51 @@ def _subclasses(book: Rulebook, cls: str) -> set[str]:
     return set(onto.classes.get(cls, {cls}))
 
 
-def build(seeds: Path, rules_dir: Path = RULES_DIR) -> BuildResult:
+PARALLEL_MIN_CHARS = 2_000_000  # below this, starting worker processes costs more than it saves
+
+_worker: tuple | None = None
+
+
+def _init_worker(rules_dir: str) -> None:
+    global _worker
+    book = load_rulebook(Path(rules_dir))
+    _worker = (Analyser(book), Extractor(book))
+
+
+def _process(doc: Document) -> tuple[AnalysedDoc, list[Fact]]:
+    analyser, extractor = _worker
+    ad = analyser.analyse(doc)
+    return ad, extractor.extract(ad)
+
+
+def extract_corpus(docs: list[Document], book: Rulebook, rules_dir: Path, jobs: int | None = None):
+    """Sentences, mentions and facts for every document, in document order.
+
+    Documents are independent, so a large corpus is spread over worker processes (one per
+    core by default); results come back in the same order, so output stays deterministic.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and len(docs) > 1 and sum(len(d.text) for d in docs) >= PARALLEL_MIN_CHARS:
+        ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(str(rules_dir),)) as pool:
+            pairs = list(pool.map(_process, docs, chunksize=max(1, len(docs) // (jobs * 8))))
+    else:
+        analyser, extractor = Analyser(book), Extractor(book)
+        pairs = []
+        for d in docs:
+            ad = analyser.analyse(d)
+            pairs.append((ad, extractor.extract(ad)))
+    return [a for a, _ in pairs], [f for _, fs in pairs for f in fs]
+
+
+def build(seeds: Path, rules_dir: Path = RULES_DIR, jobs: int | None = None) -> BuildResult:
     times = {}
     t = time.perf_counter()
     book = load_rulebook(rules_dir)
     docs = load_corpus(seeds)
     times["load"] = time.perf_counter() - t
     t = time.perf_counter()
-    analysed = analyse_all(docs, book)
-    times["analyse"] = time.perf_counter() - t
-    t = time.perf_counter()
-    facts = extract_all(analysed, book)
+    analysed, facts = extract_corpus(docs, book, rules_dir, jobs)
     times["extract"] = time.perf_counter() - t
     t = time.perf_counter()
     ds = build_dataset(docs, facts, book)
