@@ -15,6 +15,7 @@ from kg.errors import KGError
 
 PROJECT = Path(__file__).resolve().parent.parent
 OUT_FILES = {"ttl": "nato-russia.ttl", "trig": "nato-russia.trig"}
+GRAPH_PAGE = "graph.html"
 
 
 def default_seeds() -> Path:
@@ -38,6 +39,11 @@ def cmd_build(args) -> int:
     for fmt, name in OUT_FILES.items():
         atomic_write(out / name, serialize(result.dataset, fmt))
         written.append(out / name)
+    if not args.no_page:
+        from kg.viz import page_data, render
+
+        atomic_write(out / GRAPH_PAGE, render(page_data(result.docs, result.facts, result.book)))
+        written.append(out / GRAPH_PAGE)
     seconds = time.perf_counter() - t0
     if not args.quiet:
         s = result.summary()
@@ -53,6 +59,30 @@ def cmd_build(args) -> int:
         print("Outputs:")
         for p in written:
             print(f"  {p}")
+        if not args.no_page:
+            print(f"Open {out / GRAPH_PAGE} in a browser to explore the graph (works offline).")
+    return 0
+
+
+def cmd_viz(args) -> int:
+    from kg.serialize import atomic_write
+    from kg.viz import focus, page_data, render
+
+    result = _build(args)
+    data = page_data(result.docs, result.facts, result.book)
+    title = "NATO-Russia knowledge graph"
+    if args.focus:
+        if args.depth < 0:
+            raise KGError("--depth must be 0 or more")
+        data = focus(data, args.focus, args.depth)
+        title += f": {args.focus} and {args.depth} hop{'s' if args.depth != 1 else ''} around"
+    out = Path(args.out)
+    atomic_write(out, render(data, title))
+    print(f"Wrote {out} ({len(data.nodes)} entities, {len(data.edges)} relations)")
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(out.resolve().as_uri())
     return 0
 
 
@@ -123,7 +153,19 @@ def parser() -> argparse.ArgumentParser:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     b.add_argument("--out", metavar="DIR", default="out", help="output folder (default: out)")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    b.add_argument("--no-page", action="store_true", help="do not write the browser page graph.html")
     b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser("viz", parents=[seeds], help="write the offline browser page (whole graph or one neighbourhood)",
+                       description="Write a self-contained HTML page to explore the graph: search, filters by class, "
+                                   "document and year, and the evidence of every fact. Works from file:// offline.\n\n"
+                                   "Examples:\n  nrkg viz --out out/graph.html\n  nrkg viz --focus RNC --depth 1 --out rnc.html --open",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    v.add_argument("--out", metavar="FILE", default="out/graph.html", help="output file (default: out/graph.html)")
+    v.add_argument("--focus", metavar="ENTITY", help="only this entity (label or alias) and its neighbourhood")
+    v.add_argument("--depth", type=int, default=1, metavar="N", help="hops around --focus (default: 1)")
+    v.add_argument("--open", action="store_true", help="open the page in the default browser")
+    v.set_defaults(func=cmd_viz)
 
     q = sub.add_parser("query", parents=[seeds], help="run a named query, a .rq file or SPARQL text",
                        description="Run SPARQL on the graph (read-only, offline).\n\n"

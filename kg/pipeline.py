@@ -33,7 +33,7 @@ class BuildResult:
         ds = self.dataset
         per_class = Counter()
         top = ["Person", "State", "Organization", "Agreement", "Event", "Place", "Dispute", "Proposal",
-               "CooperationArea", "Vessel", "Position"]
+               "CooperationArea", "Vessel", "Policy", "Relationship", "Position"]
         typed = {}
         for s, o in ds.subject_objects(RDF.type):
             typed.setdefault(s, set()).add(o)

@@ -1,0 +1,204 @@
+// The graph page: filters, search and the evidence panel. All text from the data is inserted
+// with textContent (never innerHTML), so labels and quotes render literally.
+(function () {
+  "use strict";
+  const DATA = JSON.parse(document.getElementById("graph-data").textContent);
+  const info = DATA.info;
+  const nodeInfo = new Map(info.nodes.map((n) => [n.id, n]));
+  const edgeInfo = new Map(info.edges.map((e) => [e.id, e]));
+  const docTitle = new Map(info.documents.map((d) => [d.id, d.title + (d.date ? " (" + d.date + ")" : "")]));
+  const state = {
+    classes: new Set(info.classes.map((c) => c.name)),
+    docs: new Set(info.documents.map((d) => d.id)),
+    y0: info.years[0], y1: info.years[1], undated: true,
+  };
+
+  function el(tag, text, cls) {
+    const e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  function yearOk(years) {
+    if (!years.length) return state.undated;
+    return years.some((y) => y >= state.y0 && y <= state.y1);
+  }
+  function docsOk(docs) { return docs.some((d) => state.docs.has(d)); }
+  function nodeVisible(id) {
+    const n = nodeInfo.get(id);
+    return state.classes.has(n.group) && docsOk(n.docs) && yearOk(n.years);
+  }
+  function edgeVisible(id) {
+    const e = edgeInfo.get(id);
+    return nodeVisible(e.from) && nodeVisible(e.to) && docsOk(e.docs) && yearOk(e.years);
+  }
+
+  const nodes = new vis.DataSet(DATA.nodes);
+  const edges = new vis.DataSet(DATA.edges);
+  const nodeView = new vis.DataView(nodes, { filter: (n) => nodeVisible(n.id) });
+  const edgeView = new vis.DataView(edges, { filter: (e) => edgeVisible(e.id) });
+  const container = document.getElementById("graph");
+  const started = performance.now();
+  const network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, DATA.options);
+  window.kgGraph = { network, nodes, edges, nodeView, edgeView, state, info, ready: false, stableMs: null };
+
+  // Keep every node where the layout put it (or where the user dragged it), so that nodes
+  // hidden by a filter come back to the same place instead of a random one.
+  function storePositions(ids) {
+    const pos = network.getPositions(ids);
+    nodes.update(Object.keys(pos).map((id) => ({ id: Number(id), x: pos[id].x, y: pos[id].y })));
+  }
+  function markReady() {
+    if (window.kgGraph.ready) return;
+    network.setOptions({ physics: { enabled: false } });
+    storePositions();
+    window.kgGraph.stableMs = performance.now() - started;
+    window.kgGraph.ready = true;
+    document.body.dataset.ready = "true";
+  }
+  network.on("dragEnd", (p) => { if (p.nodes.length) storePositions(p.nodes); });
+  if (DATA.options.physics && DATA.options.physics.enabled) {
+    network.once("stabilizationIterationsDone", () => network.once("afterDrawing", markReady));
+  } else {
+    network.once("afterDrawing", markReady);
+  }
+
+  // ------------------------------------------------------------------ counts
+  const counts = document.getElementById("counts");
+  function updateCounts() {
+    counts.textContent = nodeView.length + " of " + info.nodes.length + " entities, " +
+      edgeView.length + " of " + info.edges.length + " relations";
+  }
+  function refresh() { nodeView.refresh(); edgeView.refresh(); updateCounts(); }
+
+  // ------------------------------------------------------------------ legend = class filter
+  const legend = document.getElementById("legend");
+  info.classes.forEach((c) => {
+    const li = el("li");
+    const label = el("label");
+    const box = el("input");
+    box.type = "checkbox"; box.checked = true; box.value = c.name; box.dataset.filter = "class";
+    box.addEventListener("change", () => { box.checked ? state.classes.add(c.name) : state.classes.delete(c.name); refresh(); });
+    const sw = el("span", null, "swatch"); sw.style.background = c.color;
+    label.append(box, sw, el("span", c.name), el("span", c.count, "count"));
+    li.append(label); legend.append(li);
+  });
+
+  // ------------------------------------------------------------------ documents filter
+  const docList = document.getElementById("documents");
+  info.documents.forEach((d) => {
+    const li = el("li");
+    const label = el("label");
+    const box = el("input");
+    box.type = "checkbox"; box.checked = true; box.value = d.id; box.dataset.filter = "document";
+    box.addEventListener("change", () => { box.checked ? state.docs.add(d.id) : state.docs.delete(d.id); refresh(); });
+    label.title = d.id;
+    label.append(box, el("span", (d.date ? d.date + " " : "") + d.title));
+    li.append(label); docList.append(li);
+  });
+
+  // ------------------------------------------------------------------ year range
+  const from = document.getElementById("year-from");
+  const to = document.getElementById("year-to");
+  const yearLabel = document.getElementById("year-label");
+  [from, to].forEach((r) => { r.min = info.years[0]; r.max = info.years[1]; r.step = 1; });
+  from.value = info.years[0]; to.value = info.years[1];
+  function onYears() {
+    let a = Number(from.value), b = Number(to.value);
+    if (a > b) { if (this === from) { b = a; to.value = b; } else { a = b; from.value = a; } }
+    state.y0 = a; state.y1 = b;
+    yearLabel.textContent = a + "–" + b;
+    refresh();
+  }
+  from.addEventListener("input", onYears); to.addEventListener("input", onYears);
+  yearLabel.textContent = info.years[0] + "–" + info.years[1];
+  if (!info.years[0]) {  // nothing in the graph is dated
+    yearLabel.textContent = "(no dated facts)";
+    from.disabled = true; to.disabled = true;
+  }
+  document.getElementById("undated").addEventListener("change", (ev) => { state.undated = ev.target.checked; refresh(); });
+
+  // ------------------------------------------------------------------ search
+  const names = document.getElementById("names");
+  const index = [];
+  info.nodes.forEach((n) => {
+    [n.label].concat(n.aliases).forEach((name) => {
+      index.push([name.toLowerCase(), n.id]);
+      const opt = el("option"); opt.value = name; names.append(opt);
+    });
+  });
+  const search = document.getElementById("search");
+  const msg = document.getElementById("search-msg");
+  function find(q) {
+    q = q.trim().toLowerCase();
+    if (!q) return null;
+    for (const test of [(k) => k === q, (k) => k.startsWith(q), (k) => k.includes(q)]) {
+      const hit = index.find(([k]) => test(k));
+      if (hit) return hit[1];
+    }
+    return null;
+  }
+  let lastQuery = null;
+  function go() {
+    // Enter and the change event both arrive for one search: act once (two overlapping view
+    // animations would leave vis-network's view stuck on the first target).
+    if (search.value === lastQuery) return;
+    lastQuery = search.value;
+    const id = find(search.value);
+    msg.textContent = "";
+    if (id === null) { msg.textContent = "No entity named \u201c" + search.value + "\u201d"; return; }
+    if (!nodeVisible(id)) { msg.textContent = nodeInfo.get(id).label + " is hidden by the filters"; return; }
+    network.selectNodes([id]);
+    network.focus(id, { scale: 1.4, locked: false, animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    showNode(id);
+  }
+  search.addEventListener("change", go);
+  search.addEventListener("input", () => { lastQuery = null; });
+  search.addEventListener("keydown", (ev) => { if (ev.key === "Enter") go(); });
+
+  // ------------------------------------------------------------------ evidence panel
+  const panel = document.getElementById("panel");
+  function evidenceBlock(ev) {
+    const frag = document.createDocumentFragment();
+    frag.append(el("blockquote", ev.quote, "quote"));
+    frag.append(el("div", (docTitle.get(ev.doc) || ev.doc) + " \u00b7 rule " + ev.rule + " \u00b7 chars " + ev.start + "\u2013" + ev.end, "source"));
+    return frag;
+  }
+  function factBlock(row) {
+    const div = el("div", null, "fact");
+    const t = el("div", row.s + " \u2014 " + row.p + " \u2014 " + row.o, "triple");
+    if (row.mode !== "asserted") t.append(el("span", row.mode + ", not asserted", "mode"));
+    div.append(t);
+    row.evidence.forEach((ev) => div.append(evidenceBlock(ev)));
+    return div;
+  }
+  function showNode(id) {
+    const n = nodeInfo.get(id);
+    panel.replaceChildren();
+    panel.append(el("h2", n.label, "title"));
+    panel.append(el("p", n.cls, "cls"));
+    if (n.aliases.length) panel.append(el("p", "Also: " + n.aliases.join(" \u00b7 "), "aliases"));
+    if (n.comment) panel.append(el("p", n.comment, "meta"));
+    if (n.dates.length) panel.append(el("p", "Date: " + n.dates.join(", "), "meta"));
+    panel.append(el("p", "In: " + n.docs.map((d) => docTitle.get(d) || d).join("; "), "meta"));
+    const rows = info.details[String(id)] || [];
+    panel.append(el("h2", rows.length + " fact" + (rows.length === 1 ? "" : "s")));
+    rows.forEach((r) => panel.append(factBlock(r)));
+  }
+  function showEdge(id) {
+    const e = edgeInfo.get(id);
+    panel.replaceChildren();
+    panel.append(el("h2", nodeInfo.get(e.from).label + " \u2014 " + e.label + " \u2014 " + nodeInfo.get(e.to).label, "title"));
+    panel.append(el("p", e.stance ? "Stated position" : "Relation", "cls"));
+    panel.append(el("h2", e.evidence.length + " piece" + (e.evidence.length === 1 ? "" : "s") + " of evidence"));
+    e.evidence.forEach((ev) => { const d = el("div", null, "fact"); d.append(evidenceBlock(ev)); panel.append(d); });
+  }
+  network.on("click", (p) => {
+    if (p.nodes.length) showNode(p.nodes[0]);
+    else if (p.edges.length) showEdge(p.edges[0]);
+  });
+  window.kgGraph.showNode = showNode;
+  window.kgGraph.find = find;
+  updateCounts();
+})();

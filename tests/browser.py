@@ -1,0 +1,57 @@
+"""Headless Chromium for the browser tests: Debian's chromium driven by Playwright's Python package.
+
+Skips (with the reason) where Chromium or Playwright is missing, except under CI=true, where
+.ci/run has installed them and their absence is a failure.
+"""
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+def require_browser():
+    problems = []
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        problems.append(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problems.append("Playwright's Python package is not installed (pip install playwright)")
+    if problems:
+        if os.environ.get("CI") == "true":
+            pytest.fail("; ".join(problems) + " — .ci/run should have installed it")
+        pytest.skip("; ".join(problems))
+
+
+class Page:
+    """One page opened from file:// with every non-file request blocked and recorded."""
+
+    def __init__(self, pw, url: str, viewport=(1600, 1000)):
+        self.browser = pw.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
+                                          args=FLAGS)
+        self.context = self.browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, offline=True)
+        self.errors, self.requests, self.dialogs = [], [], []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type in ("error", "warning") and self.errors.append(f"{m.type}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.goto(url)
+        self.page.wait_for_function("window.kgGraph && window.kgGraph.ready", timeout=120_000)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith("file:"):
+            route.continue_()
+        else:
+            self.requests.append(url)
+            route.abort()
+
+    def close(self):
+        self.context.close()
+        self.browser.close()

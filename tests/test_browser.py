@@ -1,0 +1,197 @@
+"""The graph page in a real browser (headless Chromium), offline from file://."""
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from rdflib import RDF
+
+from browser import Page, require_browser
+from conftest import SEEDS
+from kg.rules import RULES_DIR
+from kg.viz import STYLE, page_data, render
+
+SHOTS = Path(os.environ.get("NRKG_SCREENSHOTS", tempfile.gettempdir())) / "nrkg-screenshots"
+
+
+@pytest.fixture(scope="module")
+def pw():
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def seeds_page(built, tmp_path_factory, pw):
+    path = tmp_path_factory.mktemp("page") / "graph.html"
+    path.write_text(render(page_data(built.docs, built.facts, built.book)), encoding="utf-8")
+    page = Page(pw, path.as_uri())
+    yield page
+    page.close()
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def expected_entity_count(ds):
+    q = """SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c . ?c rdfs:subClassOf* ?top .
+           VALUES ?top { %s } }""" % " ".join(f"kg:{c}" for c in STYLE)
+    from kg.graph import PREFIXES
+
+    return int(list(ds.query(q, initNs={k: str(v) for k, v in PREFIXES.items()}))[0][0])
+
+
+def test_page_fits_the_window_whatever_the_panel_holds(seeds_page):
+    p = seeds_page.page
+    p.evaluate("window.kgGraph.showNode(window.kgGraph.find('Russia'))")  # the longest panel
+    sizes = p.evaluate("""[document.documentElement.scrollHeight, window.innerHeight,
+        document.getElementById('panel').scrollHeight > document.getElementById('panel').clientHeight]""")
+    assert sizes[0] <= sizes[1], "the page itself never scrolls"
+    assert sizes[2], "the panel scrolls inside"
+
+
+def test_page_is_self_contained(seeds_page, built):
+    html = render(page_data(built.docs, built.facts, built.book))
+    for host in ("cdnjs", "jsdelivr", "unpkg", "googleapis", "bootstrap", "cloudflare"):
+        assert host not in html
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?https?:""", html)
+    assert "innerHTML" not in html.split("<script>", 1)[0]
+
+
+def test_loads_offline_without_errors_or_requests(seeds_page):
+    shot(seeds_page, "01-loaded")
+    assert seeds_page.errors == []
+    assert seeds_page.requests == []
+
+
+def test_one_node_per_entity(seeds_page, ds):
+    shown = seeds_page.page.evaluate("window.kgGraph.nodes.length")
+    assert shown == expected_entity_count(ds) == 146
+    assert seeds_page.page.text_content("#counts").startswith("146 of 146 entities")
+
+
+def test_search_by_alias_selects_and_centres(seeds_page):
+    p = seeds_page.page
+    p.fill("#search", "RNC")
+    p.press("#search", "Enter")
+    p.wait_for_timeout(700)
+    selected = p.evaluate("window.kgGraph.network.getSelectedNodes().map(id => window.kgGraph.nodes.get(id).label)")
+    assert selected == ["NATO-Russia Council"]
+    assert p.text_content("#panel h2.title") == "NATO-Russia Council"
+    # the view animates to the found node and ends centred on it
+    p.wait_for_function("""(() => { const g = window.kgGraph, id = g.network.getSelectedNodes()[0];
+        const pos = g.network.getPositions([id])[id], c = g.network.getViewPosition();
+        return Math.hypot(pos.x - c.x, pos.y - c.y) < 5; })()""", timeout=5000)
+    shot(seeds_page, "02-search-rnc")
+    p.fill("#search", "Atlantis")
+    p.press("#search", "Enter")
+    assert "No entity named" in p.text_content("#search-msg")
+
+
+def test_class_filter_hides_a_class(seeds_page):
+    p = seeds_page.page
+    p.uncheck("input[data-filter=class][value=Place]")
+    groups = p.evaluate("window.kgGraph.nodeView.get().map(n => window.kgGraph.info.nodes[n.id].group)")
+    assert "Place" not in groups and len(groups) == 146 - 27
+    shot(seeds_page, "03-no-places")
+    p.check("input[data-filter=class][value=Place]")
+    assert p.evaluate("window.kgGraph.nodeView.length") == 146
+
+
+def set_range(p, selector, value):
+    p.eval_on_selector(selector, "(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", value)
+
+
+def labels_visible(p):
+    return set(p.evaluate("window.kgGraph.nodeView.get().map(n => n.label)"))
+
+
+def test_year_slider_hides_what_lies_outside(seeds_page):
+    p = seeds_page.page
+    p.uncheck("#undated")
+    set_range(p, "#year-from", 2010)
+    visible = labels_visible(p)
+    assert "Rome Summit (2002)" not in visible
+    assert "NATO-Russia Council summit, Lisbon, 2010" in visible
+    assert "Suspension of the Treaty on Conventional Armed Forces in Europe by Russia" not in visible  # 2007
+    edges = p.evaluate("window.kgGraph.edgeView.get().map(e => window.kgGraph.info.edges[e.id].years)")
+    assert edges and all(any(y >= 2010 for y in ys) for ys in edges)
+    shot(seeds_page, "04-from-2010")
+    set_range(p, "#year-from", 1997)
+    p.check("#undated")
+    assert p.evaluate("window.kgGraph.nodeView.length") == 146
+
+
+def test_document_filter(seeds_page):
+    p = seeds_page.page
+    for box in p.query_selector_all("input[data-filter=document]"):
+        if box.get_attribute("value") != "003_826ea086fd4a3601":
+            box.uncheck()
+    visible = labels_visible(p)
+    assert "Alexander Lukashevich" in visible and "Mikhail Kamynin" not in visible
+    for box in p.query_selector_all("input[data-filter=document]"):
+        box.check()
+
+
+def test_clicking_cfe_treaty_shows_evidence_from_a_seed(seeds_page):
+    p = seeds_page.page
+    p.evaluate("document.activeElement.blur()")  # close the search box's suggestion list, as a user would
+    p.evaluate("""(() => { const g = window.kgGraph; const id = g.find('CFE Treaty');
+        g.network.moveTo({position: g.network.getPositions([id])[id], scale: 1.5, animation: false}); })()""")
+    p.wait_for_timeout(300)
+    x, y = p.evaluate("""(() => { const g = window.kgGraph; const id = g.find('CFE Treaty');
+        const pos = g.network.getPositions([id])[id]; const d = g.network.canvasToDOM(pos);
+        const r = document.getElementById('graph').getBoundingClientRect(); return [r.left + d.x, r.top + d.y]; })()""")
+    assert p.evaluate(f"document.elementFromPoint({x}, {y}).tagName") == "CANVAS", "the node is on screen"
+    p.mouse.click(x, y)
+    p.wait_for_timeout(300)
+    assert p.text_content("#panel h2.title") == "Treaty on Conventional Armed Forces in Europe"
+    quotes = [q.text_content() for q in p.query_selector_all("#panel blockquote.quote")]
+    seeds = "".join(f.read_text(encoding="utf-8") for f in SEEDS.glob("*.txt"))
+    assert quotes and all(q in seeds for q in quotes)
+    assert any("suspend our application of the CFE Treaty" in q for q in quotes)
+    assert "negated, not asserted" in p.text_content("#panel")  # the Baltic states never signed
+    shot(seeds_page, "05-cfe-evidence")
+
+
+def test_hostile_text_renders_literally_and_runs_nothing(tmp_path, pw):
+    from kg.pipeline import build
+
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, rules)
+    label = '<img src=x onerror="window.__xss=1"> Evil <script>window.__xss=2</script> href="javascript:window.__xss=3" \u2028 end'
+    import yaml
+
+    with open(rules / "gazetteer.yaml", "a", encoding="utf-8") as fh:
+        fh.write("\n" + yaml.safe_dump([{"id": "evil-treaty", "class": "Treaty", "label": label,
+                                         "aliases": ["Evil Treaty"]}], allow_unicode=False))
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "x.txt").write_text(
+        'Russia has ratified the Evil Treaty <img src=x onerror="window.__xss=4"> <b>bold</b> \u2028 at once.\n',
+        encoding="utf-8")
+    result = build(seeds, rules)
+    html = render(page_data(result.docs, result.facts, result.book))
+    path = tmp_path / "evil.html"
+    path.write_text(html, encoding="utf-8")
+    page = Page(pw, path.as_uri())
+    try:
+        p = page.page
+        p.fill("#search", "Evil Treaty")
+        p.press("#search", "Enter")
+        p.wait_for_timeout(500)
+        shot(page, "06-hostile-label")
+        assert p.text_content("#panel h2.title") == label.replace("\u2028", "\u2028")
+        assert 'onerror="window.__xss=4"' in p.text_content("#panel blockquote.quote")
+        assert p.evaluate("document.querySelectorAll('#panel img, #panel script, #panel b, img[src=x]').length") == 0
+        assert p.evaluate("window.__xss") is None
+        assert page.dialogs == [] and page.requests == []
+        assert [e for e in page.errors if "xss" in e.lower()] == []
+    finally:
+        page.close()
