@@ -112,24 +112,29 @@ class Analyser:
                 for _, st, en in self.pronouns(sdoc):
                     if st not in taken and sdoc[st].text != "US":
                         add(sdoc[st:en], voice.id, voice.cls, "entity", "voice.pronoun")
-            line_text = sdoc.text
-            covered: list[tuple[int, int]] = []
-            for rule in self.book.dates:
-                for m in rule.regex.finditer(line_text):
-                    st, en = m.span()
-                    if any(st < ce and cs_ < en for cs_, ce in covered):
-                        continue
-                    covered.append((st, en))
-                    value = resolve_date(rule, m.groupdict(), doc.date)
-                    span = sdoc.char_span(st, en, alignment_mode="expand")
-                    idx = sentence_of(ls + st)
-                    if span is None or value is None or idx is None:
-                        continue
-                    mentions.append(Mention(ls + st, ls + en, tok_base + span.start, tok_base + span.end, idx,
-                                            m.group(0), "date", "Date", "date", rule.id, value))
             tok_base += len(sdoc)
+        mentions += self._dates(doc, sentences)
         mentions.sort(key=lambda m: (m.start, m.end, m.layer, m.entity))
         return AnalysedDoc(doc, sentences, mentions)
+
+    def _dates(self, doc: Document, sentences: list[Sentence]) -> list[Mention]:
+        """Date mentions: each date rule runs once over the document; earlier rules win overlaps."""
+        starts = [s.start for s in sentences]
+        out: list[Mention] = []
+        covered: list[tuple[int, int]] = []
+        for rule in self.book.dates:
+            for m in rule.regex.finditer(doc.text):
+                st, en = m.span()
+                if "\n" in m.group(0) or any(st < ce and cs < en for cs, ce in covered):
+                    continue
+                covered.append((st, en))
+                i = bisect_right(starts, st) - 1
+                if i < 0 or en > sentences[i].end:
+                    continue
+                value = resolve_date(rule, m.groupdict(), doc.date)
+                if value is not None:
+                    out.append(Mention(st, en, -1, -1, sentences[i].index, m.group(0), "date", "Date", "date", rule.id, value))
+        return out
 
     def _metonymy(self, sdoc: Doc, span: Span, eid: str) -> str:
         actor = self.metonyms.get(span.text)
