@@ -339,8 +339,3 @@ def _dedupe(facts: list[Fact]) -> list[Fact]:
             seen.add(key)
             out.append(f)
     return out
-
-
-def extract_all(analysed: list[AnalysedDoc], book: Rulebook) -> list[Fact]:
-    ex = Extractor(book)
-    return [f for ad in analysed for f in ex.extract(ad)]

@@ -1,7 +1,7 @@
 """Typed values passed between the stages."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Literal, Namespace, URIRef
@@ -108,7 +108,6 @@ class AnalysedDoc:
     doc: Document
     sentences: list[Sentence]
     mentions: list[Mention]
-    tokens: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, lower)
 
     def sentence_mentions(self) -> dict[int, list[Mention]]:
         out: dict[int, list[Mention]] = {s.index: [] for s in self.sentences}

@@ -174,8 +174,3 @@ def resolve_date(rule: DateRule, groups: dict, doc_date: DateValue | None) -> Da
         return DateValue(dt.date(year, mon, day).isoformat(), "day", q)
     except ValueError:
         return None
-
-
-def analyse_all(docs: list[Document], book: Rulebook) -> list[AnalysedDoc]:
-    analyser = Analyser(book)
-    return [analyser.analyse(d) for d in docs]

@@ -185,6 +185,17 @@ def _compile(path: Path, rule_id: str, pattern: str, flags: int = 0) -> re.Patte
         raise RuleError(f"{path}: rule '{rule_id}': regex does not compile ({exc}); fix the pattern") from None
 
 
+def _load_rules(path: Path, what: str, seen: dict, prefix: str = ""):
+    """The YAML list of rules in `path`, yielding (rule id, entry) after checking ids are unique."""
+    data = _load_yaml(path)
+    if not isinstance(data, list):
+        raise RuleError(f"{path}: expected a list of {what}")
+    for item in data:
+        rid = _need(path, item, "id")
+        _check_id(path, seen, prefix + rid)
+        yield rid, item
+
+
 def _need(path, rule, key, kind=str):
     rid = rule.get("id", "?") if isinstance(rule, dict) else "?"
     if not isinstance(rule, dict) or key not in rule:
@@ -204,13 +215,8 @@ def _check_id(path, seen: dict, rule_id):
 
 
 def load_gazetteer(path: Path, onto: Ontology, seen: dict) -> dict[str, Entity]:
-    data = _load_yaml(path)
-    if not isinstance(data, list):
-        raise RuleError(f"{path}: expected a list of entities")
     out = {}
-    for item in data:
-        eid = _need(path, item, "id")
-        _check_id(path, seen, "gaz." + eid)
+    for eid, item in _load_rules(path, "entities", seen, prefix="gaz."):
         cls = _need(path, item, "class")
         if cls not in onto.classes:
             raise RuleError(f"{path}: rule '{eid}': unknown class '{cls}'; use a class of ontology/nato-russia.ttl")
@@ -234,13 +240,8 @@ def load_gazetteer(path: Path, onto: Ontology, seen: dict) -> dict[str, Entity]:
 
 
 def load_dates(path: Path, seen: dict) -> list[DateRule]:
-    data = _load_yaml(path)
-    if not isinstance(data, list):
-        raise RuleError(f"{path}: expected a list of date rules")
     out = []
-    for item in data:
-        rid = _need(path, item, "id")
-        _check_id(path, seen, rid)
+    for rid, item in _load_rules(path, "date rules", seen):
         resolve = _need(path, item, "resolve")
         if resolve not in {"absolute", "doc-year", "doc-offset"}:
             raise RuleError(f"{path}: rule '{rid}': resolve must be absolute, doc-year or doc-offset")
@@ -327,13 +328,8 @@ def _is_individual(name: str) -> bool:
 
 
 def load_relations(path: Path, onto: Ontology, entities: dict[str, Entity], seen: dict) -> list[RelationRule]:
-    data = _load_yaml(path)
-    if not isinstance(data, list):
-        raise RuleError(f"{path}: expected a list of relation rules")
     out = []
-    for item in data:
-        rid = _need(path, item, "id")
-        _check_id(path, seen, rid)
+    for rid, item in _load_rules(path, "relation rules", seen):
         _need(path, item, "description")
         trig = _need(path, item, "trigger")
         trigger = _compile(path, rid, trig, re.I if item.get("ignore_case") else 0)
@@ -426,15 +422,7 @@ FOLDER_OF = {"Person": "person", "State": "state", "Organization": "org", "Agree
 def load_boilerplate(path: Path, seen: dict) -> list[tuple[str, re.Pattern]]:
     if not path.exists():
         return []
-    data = _load_yaml(path)
-    if not isinstance(data, list):
-        raise RuleError(f"{path}: expected a list of boilerplate rules")
-    out = []
-    for item in data:
-        rid = _need(path, item, "id")
-        _check_id(path, seen, rid)
-        out.append((rid, _compile(path, rid, item.get("regex"), re.M)))
-    return out
+    return [(rid, _compile(path, rid, item.get("regex"), re.M)) for rid, item in _load_rules(path, "boilerplate rules", seen)]
 
 
 def load_rulebook(rules_dir: Path = RULES_DIR, ontology: Path = ONTOLOGY) -> Rulebook:

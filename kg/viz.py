@@ -30,6 +30,7 @@ from kg.rules import Rulebook, load_ontology
 
 TEMPLATES = Path(__file__).parent / "templates"
 LAYOUT_THRESHOLD = 1500
+MAX_EVIDENCE = 12  # quotes per fact shown in the page; `nrkg query evidence-for-a-fact` has them all
 # Top-level classes drawn as nodes, with their legend colour and vis-network shape.
 STYLE = {
     "Person": ("#d62728", "dot"),
@@ -74,7 +75,6 @@ def page_data(docs: list[Document], facts: list[Fact], book: Rulebook) -> PageDa
         for c in onto.classes.get(top, {top}):
             top_of[c] = top
     doc_year = {d.id: (d.date.year if d.date else None) for d in docs}
-    doc_title = {d.id: d.title for d in docs}
 
     labels: dict[URIRef, str] = {}
     aliases: dict[URIRef, list[str]] = {}
@@ -150,11 +150,15 @@ def page_data(docs: list[Document], facts: list[Fact], book: Rulebook) -> PageDa
             e["evidence"].append(evidence(f))
 
     # Positions: one edge holder -> topic, labelled with the stance.
+    stance_facts: dict[URIRef, list[Fact]] = defaultdict(list)
+    for f in facts:
+        if f.p == KG.stance and f.s in positions:
+            stance_facts[f.s].append(f)
     for pos, parts in positions.items():
         holder, about, stance = parts.get(KG.holder), parts.get(KG.about), parts.get(KG.stance)
         if holder not in classes or about not in classes or stance is None:
             continue
-        ev = [evidence(f) for f in facts if f.s == pos and f.p == KG.stance]
+        ev = [evidence(f) for f in stance_facts[pos]]
         stance_label = _local(stance)
         key = (holder, KG.stance, about, stance_label)
         e = edge_map.setdefault(key, {"from": holder, "to": about, "label": stance_label, "docs": set(),
@@ -193,10 +197,11 @@ def page_data(docs: list[Document], facts: list[Fact], book: Rulebook) -> PageDa
         pair = frozenset((e["from"], e["to"]))
         k = parallel[pair]
         parallel[pair] += 1
+        evidence, more = _cap(e["evidence"])
         edges.append({
             "id": len(edges), "from": ids[e["from"]], "to": ids[e["to"]], "label": e["label"],
             "docs": sorted(e["docs"]), "years": sorted(y for y in e["years"] if y),
-            "evidence": _unique(e["evidence"]), "stance": bool(e.get("stance")),
+            "evidence": evidence, "more": more, "stance": bool(e.get("stance")),
             # parallel edges between the same two nodes curve apart so each stays readable
             "smooth": {"enabled": True, "type": "curvedCW" if k % 2 == 0 else "curvedCCW", "roundness": 0.12 + 0.18 * (k // 2 + (k % 2))},
         })
@@ -245,14 +250,22 @@ def _unique(items: list[dict]) -> list[dict]:
     return out
 
 
+def _cap(evidence: list[dict]) -> tuple[list[dict], int]:
+    """At most MAX_EVIDENCE quotes per fact in the page (the rest stay queryable in SPARQL)."""
+    unique = _unique(evidence)
+    return unique[:MAX_EVIDENCE], max(0, len(unique) - MAX_EVIDENCE)
+
+
 def _dedupe_rows(rows: list[dict]) -> list[dict]:
     merged: dict[tuple, dict] = {}
     for r in rows:
         key = (r["s"], r["p"], r["o"], r["mode"])
         if key in merged:
-            merged[key]["evidence"] = _unique(merged[key]["evidence"] + r["evidence"])
+            merged[key]["evidence"].extend(r["evidence"])
         else:
-            merged[key] = {**r, "evidence": _unique(r["evidence"])}
+            merged[key] = {**r, "evidence": list(r["evidence"])}
+    for r in merged.values():
+        r["evidence"], r["more"] = _cap(r["evidence"])
     return sorted(merged.values(), key=lambda r: (r["mode"] != "asserted", r["p"], r["s"], r["o"]))
 
 

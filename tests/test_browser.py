@@ -1,12 +1,10 @@
 """The graph page in a real browser (headless Chromium), offline from file://."""
 import os
-import re
 import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
-from rdflib import RDF
 
 from browser import Page, require_browser
 from conftest import SEEDS

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, SEEDS, run_cli
+from conftest import SEEDS, run_cli
 
 
 def test_build_writes_outputs_and_prints_a_summary(tmp_path):

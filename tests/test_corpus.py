@@ -1,7 +1,5 @@
 """The seed corpus and its catalogue."""
 import shutil
-from pathlib import Path
-
 import pytest
 
 from conftest import ROOT, SEEDS

@@ -1,13 +1,10 @@
 """Dates keep their precision; relative dates resolve against the document's date, never today."""
-import re
-
 import pytest
-from rdflib import URIRef
 from rdflib.namespace import XSD
 
 from kg.model import KG, DateValue
 from kg.nlp import resolve_date
-from kg.rules import DateRule, load_rulebook
+from kg.rules import load_rulebook
 
 
 def rule(rule_id):

@@ -1,6 +1,4 @@
 """Every fact is traceable: document, quoted sentence, exact offsets, rule id."""
-from pathlib import Path
-
 from rdflib import RDF
 from rdflib.namespace import PROV
 

@@ -1,6 +1,4 @@
 """Every named query runs, states its question, and returns the right rows."""
-import re
-
 import pytest
 
 from kg.query import QUERIES_DIR, named_queries, run

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import run_cli
 from kg.errors import KGError
-from kg.viz import STYLE, focus, page_data, render, _json
+from kg.viz import _json, focus, page_data, render
 
 
 @pytest.fixture(scope="module")

@@ -72,31 +72,25 @@
   }
   function refresh() { nodeView.refresh(); edgeView.refresh(); updateCounts(); }
 
-  // ------------------------------------------------------------------ legend = class filter
-  const legend = document.getElementById("legend");
-  info.classes.forEach((c) => {
-    const li = el("li");
-    const label = el("label");
-    const box = el("input");
-    box.type = "checkbox"; box.checked = true; box.value = c.name; box.dataset.filter = "class";
-    box.addEventListener("change", () => { box.checked ? state.classes.add(c.name) : state.classes.delete(c.name); refresh(); });
+  // ------------------------------------------------------------------ class (legend) and document filters
+  function checkboxList(listId, kind, items, selected, parts) {
+    const list = document.getElementById(listId);
+    items.forEach((item) => {
+      const li = el("li");
+      const label = el("label");
+      const box = el("input");
+      box.type = "checkbox"; box.checked = true; box.value = item.key; box.dataset.filter = kind;
+      box.addEventListener("change", () => { box.checked ? selected.add(item.key) : selected.delete(item.key); refresh(); });
+      label.append(box, ...parts(item));
+      li.append(label); list.append(li);
+    });
+  }
+  checkboxList("legend", "class", info.classes.map((c) => ({ key: c.name, c })), state.classes, ({ c }) => {
     const sw = el("span", null, "swatch"); sw.style.background = c.color;
-    label.append(box, sw, el("span", c.name), el("span", c.count, "count"));
-    li.append(label); legend.append(li);
+    return [sw, el("span", c.name), el("span", c.count, "count")];
   });
-
-  // ------------------------------------------------------------------ documents filter
-  const docList = document.getElementById("documents");
-  info.documents.forEach((d) => {
-    const li = el("li");
-    const label = el("label");
-    const box = el("input");
-    box.type = "checkbox"; box.checked = true; box.value = d.id; box.dataset.filter = "document";
-    box.addEventListener("change", () => { box.checked ? state.docs.add(d.id) : state.docs.delete(d.id); refresh(); });
-    label.title = d.id;
-    label.append(box, el("span", (d.date ? d.date + " " : "") + d.title));
-    li.append(label); docList.append(li);
-  });
+  checkboxList("documents", "document", info.documents.map((d) => ({ key: d.id, d })), state.docs,
+    ({ d }) => [el("span", (d.date ? d.date + " " : "") + d.title)]);
 
   // ------------------------------------------------------------------ year range
   const from = document.getElementById("year-from");
@@ -171,6 +165,7 @@
     if (row.mode !== "asserted") t.append(el("span", row.mode + ", not asserted", "mode"));
     div.append(t);
     row.evidence.forEach((ev) => div.append(evidenceBlock(ev)));
+    if (row.more) div.append(el("div", "… and " + row.more + " more quotes (query the graph for all)", "source"));
     return div;
   }
   function showNode(id) {
@@ -191,8 +186,10 @@
     panel.replaceChildren();
     panel.append(el("h2", nodeInfo.get(e.from).label + " \u2014 " + e.label + " \u2014 " + nodeInfo.get(e.to).label, "title"));
     panel.append(el("p", e.stance ? "Stated position" : "Relation", "cls"));
-    panel.append(el("h2", e.evidence.length + " piece" + (e.evidence.length === 1 ? "" : "s") + " of evidence"));
+    const n = e.evidence.length + (e.more || 0);
+    panel.append(el("h2", n + " piece" + (n === 1 ? "" : "s") + " of evidence"));
     e.evidence.forEach((ev) => { const d = el("div", null, "fact"); d.append(evidenceBlock(ev)); panel.append(d); });
+    if (e.more) panel.append(el("p", "… and " + e.more + " more quotes (query the graph for all)", "source"));
   }
   network.on("click", (p) => {
     if (p.nodes.length) showNode(p.nodes[0]);
