@@ -134,6 +134,55 @@ def cmd_export(args) -> int:
     return 0
 
 
+def _entity_data(args):
+    from kg.viz import page_data
+
+    result = _build(args)
+    return page_data(result.docs, result.facts, result.book, max_evidence=0), result
+
+
+def cmd_explain(args) -> int:
+    from kg.analysis import explain
+
+    data, _ = _entity_data(args)
+    sys.stdout.write(explain(data, args.entity))
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from kg.analysis import stats
+
+    data, _ = _entity_data(args)
+    sys.stdout.write(stats(data, args.top))
+    return 0
+
+
+def cmd_path(args) -> int:
+    from kg.analysis import paths
+
+    data, _ = _entity_data(args)
+    sys.stdout.write(paths(data, args.a, args.b, args.limit))
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from kg.validate import validate
+
+    result = _build(args)
+    report = validate(result.dataset, timeout=args.timeout)
+    if report.consistent is False:
+        print(f"INCONSISTENT (OWL 2 DL, HermiT): {report.inconsistency}")
+    else:
+        print(f"Consistent (OWL 2 DL, HermiT); {len(report.inferred)} inferred triples in <id/graph/inferred>")
+    if report.violations:
+        print(f"{len(report.violations)} SHACL violation{'s' if len(report.violations) != 1 else ''} (ontology/shapes.ttl):")
+        for v in report.violations:
+            print(f"  [{v.shape}] {v.focus}: {v.message}")
+    else:
+        print("SHACL: conforms (ontology/shapes.ttl)")
+    return 0 if report.conforms else 1
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="nrkg",
@@ -184,6 +233,38 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=["ttl", "nt", "trig", "jsonld"], required=True, help="serialisation")
     e.add_argument("-o", "--output", required=True, metavar="FILE", help="output file, or - for stdout")
     e.set_defaults(func=cmd_export)
+
+    val = sub.add_parser("validate", parents=[seeds], help="OWL consistency (HermiT) and SHACL shapes",
+                         description="Check the graph: OWL 2 DL consistency with owlready2's HermiT (Java needed) and the "
+                                     "SHACL shapes of ontology/shapes.ttl.\nExit codes: 0 conforms, 1 violations or "
+                                     "inconsistency found, 2 could not run (bad input, Java missing, time limit).\n\n"
+                                     "Example:\n  nrkg validate --timeout 60",
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    val.add_argument("--timeout", type=float, default=120.0, metavar="S", help="time limit for the reasoner (default 120 s)")
+    val.set_defaults(func=cmd_validate)
+
+    ex = sub.add_parser("explain", parents=[seeds], help="everything the graph knows about an entity, with evidence",
+                        description="Every fact about an entity (by label or alias), each with its quote, document and "
+                                    "rule; statements that are not asserted are listed apart.\n\nExample:\n  nrkg explain RNC",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    ex.add_argument("entity", help="label or alias, e.g. 'CFE Treaty' or RNC")
+    ex.set_defaults(func=cmd_explain)
+
+    st = sub.add_parser("stats", parents=[seeds], help="counts, centrality and components of the entity graph",
+                        description="Entities per class, relations per kind, degree and betweenness centrality (top N), "
+                                    "connected components.\n\nExample:\n  nrkg stats --top 5",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    st.add_argument("--top", type=int, default=10, help="how many central entities to list (default 10)")
+    st.set_defaults(func=cmd_stats)
+
+    pa = sub.add_parser("path", parents=[seeds], help="shortest connections between two entities, with evidence",
+                        description="The shortest connections between two entities, each hop with its evidence.\n\n"
+                                    "Example:\n  nrkg path CSTO NATO",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    pa.add_argument("a", help="first entity (label or alias)")
+    pa.add_argument("b", help="second entity (label or alias)")
+    pa.add_argument("--limit", type=int, default=3, help="at most this many shortest paths (default 3)")
+    pa.set_defaults(func=cmd_path)
     return p
 
 

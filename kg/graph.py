@@ -53,6 +53,7 @@ def build_dataset(docs: list[Document], facts: list[Fact], book: Rulebook, ontol
     vocab = ds.graph(G_VOCAB)
 
     facts = _one_label_per_node(facts)
+    facts = facts + _unknown_dates(facts, ontology)
     rules_used: set[str] = set()
     entities_used: set[URIRef] = set()
     by_doc: dict[str, list[Fact]] = {}
@@ -112,6 +113,7 @@ def _document(g: Graph, doc: Document, book: Rulebook) -> None:
     g.add((d, DCTERMS.title, Literal(doc.title, lang="en")))
     g.add((d, DCTERMS.identifier, Literal(doc.id)))
     g.add((d, DCTERMS.source, Literal(f"seeds/{doc.path.name}")))
+    g.add((d, KG.characterCount, Literal(len(doc.text))))
     if doc.date:
         g.add((d, DCTERMS.date, doc.date.literal()))
         g.add((d, KG.datePrecision, Literal(doc.date.precision)))
@@ -125,6 +127,20 @@ def _document(g: Graph, doc: Document, book: Rulebook) -> None:
         g.add((d, DCTERMS.creator, entity_iri(book, doc.speaker)))
     if doc.voice in book.entities:
         g.add((d, KG.voice, entity_iri(book, doc.voice)))
+
+
+def _unknown_dates(facts: list[Fact], ontology: Path) -> list[Fact]:
+    """Events no text dates say so (kg:dateUnknown true), with the evidence that introduced them."""
+    from kg.rules import load_ontology
+
+    events = {KG[c] for c in load_ontology(ontology).expand("Event")}
+    dated = {f.s for f in facts if f.p == KG.date and f.mode == "asserted"}
+    out, seen = [], set()
+    for f in facts:
+        if f.p == RDF.type and f.o in events and f.mode == "asserted" and f.s not in dated and f.s not in seen:
+            seen.add(f.s)
+            out.append(Fact(f.s, KG.dateUnknown, Literal(True), f.evidence))
+    return out
 
 
 def _one_label_per_node(facts: list[Fact]) -> list[Fact]:

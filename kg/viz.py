@@ -67,8 +67,12 @@ def _year(value: str | None) -> int | None:
     return int(value[:4]) if value else None
 
 
-def page_data(docs: list[Document], facts: list[Fact], book: Rulebook) -> PageData:
-    """Nodes (entities), edges (relations and stances) and per-node details from the facts."""
+def page_data(docs: list[Document], facts: list[Fact], book: Rulebook, max_evidence: int | None = None) -> PageData:
+    """Nodes (entities), edges (relations and stances) and per-node details from the facts.
+
+    max_evidence caps the quotes kept per fact (default MAX_EVIDENCE, for the page); 0 keeps all.
+    """
+    cap = MAX_EVIDENCE if max_evidence is None else (max_evidence or 10**9)
     onto = load_ontology()
     top_of = {}
     for top in STYLE:
@@ -197,7 +201,7 @@ def page_data(docs: list[Document], facts: list[Fact], book: Rulebook) -> PageDa
         pair = frozenset((e["from"], e["to"]))
         k = parallel[pair]
         parallel[pair] += 1
-        evidence, more = _cap(e["evidence"])
+        evidence, more = _cap(e["evidence"], cap)
         edges.append({
             "id": len(edges), "from": ids[e["from"]], "to": ids[e["to"]], "label": e["label"],
             "docs": sorted(e["docs"]), "years": sorted(y for y in e["years"] if y),
@@ -210,7 +214,7 @@ def page_data(docs: list[Document], facts: list[Fact], book: Rulebook) -> PageDa
     return PageData(
         nodes=nodes,
         edges=edges,
-        details={str(ids[k]): _dedupe_rows(v) for k, v in details.items() if k in ids},
+        details={str(ids[k]): _dedupe_rows(v, cap) for k, v in details.items() if k in ids},
         documents=[{"id": d.id, "title": d.title, "date": d.date.value if d.date else ""} for d in docs],
         classes=[{"name": c, "color": STYLE[c][0], "shape": STYLE[c][1],
                   "count": sum(1 for n in nodes if n["group"] == c)} for c in used],
@@ -250,13 +254,13 @@ def _unique(items: list[dict]) -> list[dict]:
     return out
 
 
-def _cap(evidence: list[dict]) -> tuple[list[dict], int]:
-    """At most MAX_EVIDENCE quotes per fact in the page (the rest stay queryable in SPARQL)."""
+def _cap(evidence: list[dict], cap: int) -> tuple[list[dict], int]:
+    """At most `cap` quotes per fact (the rest stay queryable in SPARQL), and how many were left out."""
     unique = _unique(evidence)
-    return unique[:MAX_EVIDENCE], max(0, len(unique) - MAX_EVIDENCE)
+    return unique[:cap], max(0, len(unique) - cap)
 
 
-def _dedupe_rows(rows: list[dict]) -> list[dict]:
+def _dedupe_rows(rows: list[dict], cap: int) -> list[dict]:
     merged: dict[tuple, dict] = {}
     for r in rows:
         key = (r["s"], r["p"], r["o"], r["mode"])
@@ -265,23 +269,32 @@ def _dedupe_rows(rows: list[dict]) -> list[dict]:
         else:
             merged[key] = {**r, "evidence": list(r["evidence"])}
     for r in merged.values():
-        r["evidence"], r["more"] = _cap(r["evidence"])
+        r["evidence"], r["more"] = _cap(r["evidence"], cap)
     return sorted(merged.values(), key=lambda r: (r["mode"] != "asserted", r["p"], r["s"], r["o"]))
+
+
+def find_node(data: PageData, entity: str) -> dict:
+    """The node named `entity` (label or alias, case-insensitive), or a one-line error with close matches."""
+    key = entity.strip().lower()
+    for n in data.nodes:
+        if n["label"].lower() == key or key in (a.lower() for a in n["aliases"]):
+            return n
+    names = sorted({n["label"] for n in data.nodes} | {a for n in data.nodes for a in n["aliases"]})
+    close = difflib.get_close_matches(entity, names, n=4, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else "; `nrkg query entity-names` lists the names"
+    raise KGError(f"unknown entity '{entity}'{hint}")
+
+
+def undirected(data: PageData) -> nx.Graph:
+    g = nx.Graph()
+    g.add_nodes_from(n["id"] for n in data.nodes)
+    g.add_edges_from((e["from"], e["to"]) for e in data.edges)
+    return g
 
 
 def focus(data: PageData, entity: str, depth: int) -> PageData:
     """The neighbourhood of one entity (by label or alias, case-insensitive) up to `depth` hops."""
-    key = entity.strip().lower()
-    match = [n for n in data.nodes if n["label"].lower() == key or key in (a.lower() for a in n["aliases"])]
-    if not match:
-        names = sorted({n["label"] for n in data.nodes} | {a for n in data.nodes for a in n["aliases"]})
-        close = difflib.get_close_matches(entity, names, n=4, cutoff=0.5)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else "; `nrkg query entity-names` lists the names"
-        raise KGError(f"unknown entity '{entity}'{hint}")
-    g = nx.Graph()
-    g.add_nodes_from(n["id"] for n in data.nodes)
-    g.add_edges_from((e["from"], e["to"]) for e in data.edges)
-    keep = set(nx.ego_graph(g, match[0]["id"], radius=depth))
+    keep = set(nx.ego_graph(undirected(data), find_node(data, entity)["id"], radius=depth))
     out = PageData(
         nodes=[n for n in data.nodes if n["id"] in keep],
         edges=[e for e in data.edges if e["from"] in keep and e["to"] in keep],

@@ -49,11 +49,22 @@
     const pos = network.getPositions(ids);
     nodes.update(Object.keys(pos).map((id) => ({ id: Number(id), x: pos[id].x, y: pos[id].y })));
   }
+  // At "fit everything" a large graph's labels are too small to read: start no further out than
+  // the scale at which a label is about 12 px; the Fit button shows everything.
+  const fontSize = (DATA.options.nodes && DATA.options.nodes.font && DATA.options.nodes.font.size) || 14;
+  const readableScale = 12 / fontSize;
+  function readableView() {
+    network.fit({ animation: false });
+    if (network.getScale() < readableScale) network.moveTo({ scale: readableScale, animation: false });
+  }
+  document.getElementById("fit").addEventListener("click", () => network.fit({ animation: { duration: 300 } }));
   function markReady() {
     if (window.kgGraph.ready) return;
     network.setOptions({ physics: { enabled: false } });
+    readableView();
     storePositions();
-    window.kgGraph.stableMs = performance.now() - started;
+    window.kgGraph.stableMs = performance.now() - started;  // since the network was created
+    window.kgGraph.readyAt = performance.now();  // since navigation started
     window.kgGraph.ready = true;
     document.body.dataset.ready = "true";
   }

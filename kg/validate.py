@@ -1,0 +1,232 @@
+"""Reasoning and validation: OWL 2 DL consistency with HermiT (owlready2) and SHACL shapes (pyshacl).
+
+- HermiT runs in a child process with a time limit (owlready2's call has none), on a fresh
+  owlready2 World, with the ontology and the asserted facts about entities (types and object
+  properties; literals and provenance records are left out, so HermiT never sees xsd:date values).
+- What HermiT infers (types from subclasses, domains and ranges, inverse and transitive
+  properties) goes into its own named graph <id/graph/inferred>, never mixed with extracted facts.
+- SHACL shapes (ontology/shapes.ttl) check evidence records, offsets, dates, labels, people and
+  positions; each result names the focus node and the shape's label.
+"""
+from __future__ import annotations
+
+import io
+import multiprocessing
+import queue
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, URIRef
+
+from kg.errors import KGError
+from kg.model import ID, KG
+from kg.rules import ONTOLOGY
+
+SHAPES = ONTOLOGY.parent / "shapes.ttl"
+G_INFERRED = ID["graph/inferred"]
+REASONER_TIMEOUT = 120.0
+PROVENANCE_TYPES = {KG.Evidence, KG.Claim}
+
+
+class ReasonerError(KGError):
+    """The reasoner could not run (Java missing, time limit, crash): exit code 2."""
+
+
+@dataclass
+class Violation:
+    focus: str
+    shape: str
+    message: str
+
+
+@dataclass
+class Report:
+    consistent: bool | None = None
+    inconsistency: str = ""
+    inferred: list[tuple] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        return bool(self.consistent) and not self.violations
+
+
+# ------------------------------------------------------------------------------------ OWL
+
+def reasoner_input(ds: Dataset) -> bytes:
+    """N-Triples for HermiT: ontology + types and object-property facts between resources."""
+    g = Graph()
+    skip = {s for t in PROVENANCE_TYPES for s in ds.subjects(RDF.type, t)}
+    for s, p, o in ds.triples((None, None, None)):
+        if s in skip or isinstance(o, Literal) or p in (RDF.subject, RDF.predicate, RDF.object):
+            continue
+        if str(p).startswith(("http://www.w3.org/ns/prov#", "http://persistence.uni-leipzig")):
+            continue
+        g.add((s, p, o))
+    return g.serialize(format="nt", encoding="utf-8")
+
+
+def _reason_child(data: bytes, entities: list[str], properties: list[str], out: multiprocessing.Queue) -> None:
+    """Runs in a child process: HermiT on a fresh World; puts (status, payload) on the queue.
+
+    The payload is every (entity, property, value) and (entity, rdf:type, class) that holds after
+    reasoning, read back through owlready2's API; the parent keeps those not already asserted.
+    """
+    try:
+        import owlready2
+
+        world = owlready2.World()
+        world.get_ontology("https://w3id.org/nato-russia-kg/all").load(fileobj=io.BytesIO(data), format="ntriples",
+                                                                       only_local=True)
+        try:
+            owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError as exc:
+            out.put(("inconsistent", _explain_inconsistency(world, str(exc))))
+            return
+        props = [(iri, world[iri]) for iri in properties if world[iri] is not None]
+        triples = []
+        for iri in entities:
+            ind = world[iri]
+            if ind is None or not hasattr(ind, "is_a"):
+                continue
+            for cls in ind.is_a:
+                for anc in getattr(cls, "ancestors", lambda: [])():
+                    if getattr(anc, "iri", "").startswith(str(KG)):
+                        triples.append((iri, str(RDF.type), anc.iri))
+            for piri, prop in props:
+                try:
+                    values = prop[ind]
+                except Exception:  # noqa: BLE001 - property not applicable to this individual
+                    continue
+                for v in values:
+                    if hasattr(v, "iri"):
+                        triples.append((iri, piri, v.iri))
+        out.put(("ok", triples))
+    except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
+        out.put(("error", f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"))
+
+
+def _explain_inconsistency(world, message: str) -> str:
+    """Name the individuals HermiT puts in owl:Nothing, where it tells us."""
+    try:
+        bad = [str(x.iri) for x in world.inconsistent_classes()]
+    except Exception:  # noqa: BLE001
+        bad = []
+    return "; ".join(bad) if bad else message.strip().splitlines()[0] if message.strip() else "inconsistent"
+
+
+def reason(ds: Dataset, timeout: float = REASONER_TIMEOUT) -> tuple[bool, list[tuple], str]:
+    """(consistent, inferred triples, explanation) or ReasonerError."""
+    if shutil.which("java") is None:
+        raise ReasonerError("Java is not installed, so HermiT cannot run; install a JRE (apt-get install default-jre-headless)")
+    data = reasoner_input(ds)
+    skip = {s for t in PROVENANCE_TYPES for s in ds.subjects(RDF.type, t)}
+    entities = sorted({str(s) for s in ds.subjects(RDF.type, None) if s not in skip and str(s).startswith(str(ID))})
+    properties = sorted(str(p) for p in ds.subjects(RDF.type, OWL.ObjectProperty) if str(p).startswith(str(KG)))
+    ctx = multiprocessing.get_context("spawn")
+    out: multiprocessing.Queue = ctx.Queue()
+    proc = ctx.Process(target=_reason_child, args=(data, entities, properties, out), daemon=True)
+    proc.start()
+    try:
+        status, payload = out.get(timeout=timeout)
+    except queue.Empty:
+        raise ReasonerError(f"HermiT did not finish within {timeout:g} s; raise --timeout or simplify the data") from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        _kill_java_children()
+    if status == "error":
+        raise ReasonerError(f"HermiT failed ({payload}); no inferred graph was written")
+    if status == "inconsistent":
+        return False, [], payload
+    triples = []
+    for s, p, o in payload:
+        triples.append((URIRef(s), URIRef(p), URIRef(o)))
+    return True, sorted(set(triples)), ""
+
+
+def _kill_java_children() -> None:
+    """The HermiT JVM is a grandchild; a killed child process can leave it running."""
+    try:
+        import psutil  # optional
+    except ImportError:
+        return
+    for child in psutil.Process().children(recursive=True):
+        if "java" in child.name():
+            child.kill()
+
+
+def add_inferred(ds: Dataset, triples: list[tuple]) -> int:
+    """Inferred triples that are not already asserted go to <id/graph/inferred>; returns how many."""
+    g = ds.graph(G_INFERRED)
+    n = 0
+    for t in triples:
+        if t not in ds and t[1] != OWL.sameAs and not (t[1] == RDF.type and t[2] in (OWL.Thing, OWL.NamedIndividual)):
+            g.add(t)
+            n += 1
+    return n
+
+
+# ------------------------------------------------------------------------------------ SHACL
+
+def shacl(ds: Dataset, shapes: Path = SHAPES) -> list[Violation]:
+    from pyshacl import validate as pyshacl_validate
+
+    data = Graph()
+    for t in ds.triples((None, None, None)):
+        data.add(t)
+    sg = Graph()
+    try:
+        sg.parse(shapes, format="turtle")
+    except Exception as exc:  # noqa: BLE001
+        raise KGError(f"{shapes}: cannot parse the shapes ({exc}); fix the Turtle") from None
+    conforms, results, _ = pyshacl_validate(data, shacl_graph=sg, inference="none", allow_warnings=True)
+    if conforms:
+        return []
+    SH = "http://www.w3.org/ns/shacl#"
+    out = []
+    for r in results.subjects(RDF.type, URIRef(SH + "ValidationResult")):
+        focus = results.value(r, URIRef(SH + "focusNode"))
+        source = results.value(r, URIRef(SH + "sourceShape"))
+        label = _shape_label(sg, source)
+        msg = results.value(r, URIRef(SH + "resultMessage"))
+        path = results.value(r, URIRef(SH + "resultPath"))
+        text = str(msg) if msg else "violation"
+        if path is not None and not isinstance(path, Literal):
+            text = f"{_short(path)}: {text}"
+        out.append(Violation(_short(focus), label, text))
+    return sorted(out, key=lambda v: (v.shape, v.focus, v.message))
+
+
+def _shape_label(sg: Graph, shape) -> str:
+    """The label of the node shape a (possibly blank) property shape belongs to."""
+    SH = "http://www.w3.org/ns/shacl#"
+    label = sg.value(shape, RDFS.label)
+    if label is None:
+        for parent in sg.subjects(URIRef(SH + "property"), shape):
+            label = sg.value(parent, RDFS.label)
+        for parent in sg.subjects(None, shape):
+            label = label or sg.value(parent, RDFS.label)
+    return str(label) if label is not None else str(shape)
+
+
+def _short(term) -> str:
+    from kg.query import short
+
+    return short(term)
+
+
+# ------------------------------------------------------------------------------------ both
+
+def validate(ds: Dataset, timeout: float = REASONER_TIMEOUT, materialise: bool = True) -> Report:
+    report = Report()
+    consistent, inferred, why = reason(ds, timeout)
+    report.consistent = consistent
+    report.inconsistency = why
+    if consistent and materialise:
+        add_inferred(ds, inferred)
+        report.inferred = sorted(ds.graph(G_INFERRED))
+    report.violations = shacl(ds)
+    return report

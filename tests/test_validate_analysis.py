@@ -1,0 +1,105 @@
+"""Reasoning, validation and analysis commands (issue 5, in part)."""
+import os
+import shutil
+
+import pytest
+from rdflib import RDF, Literal, URIRef
+
+from conftest import run_cli
+from kg.model import ID, KG, NIF
+
+needs_java = pytest.mark.skipif(shutil.which("java") is None and os.environ.get("CI") != "true",
+                                reason="Java is not installed (HermiT needs it)")
+
+
+@needs_java
+def test_seeds_are_consistent_and_inferences_stay_in_their_own_graph(built):
+    from kg.pipeline import build
+    from kg.validate import G_INFERRED, validate
+
+    result = build(built.docs[0].path.parent)
+    report = validate(result.dataset, timeout=120)
+    assert report.consistent is True
+    assert report.violations == []
+    inferred = result.dataset.graph(G_INFERRED)
+    assert (ID["state/russia"], RDF.type, KG.Actor) in inferred  # from State rdfs:subClassOf Actor
+    assert (ID["state/russia"], KG.participatedIn, ID["event/suspension-cfe-treaty-russia"]) in inferred  # inverse
+    for t in inferred:
+        assert not any(t in g for g in result.dataset.graphs() if g.identifier != G_INFERRED), t
+
+
+@needs_java
+def test_planted_inconsistency_is_reported(built):
+    from kg.pipeline import build
+    from kg.validate import validate
+
+    result = build(built.docs[0].path.parent)
+    g = result.dataset.graph(ID["graph/doc/000_8dd90a42d0e04c43"])
+    g.add((ID["state/russia"], RDF.type, KG.Person))  # Person and State are disjoint
+    report = validate(result.dataset, timeout=120)
+    assert report.consistent is False and not report.conforms
+
+
+def test_planted_shape_violations_name_focus_node_and_shape(built):
+    from kg.pipeline import build
+    from kg.validate import shacl
+
+    result = build(built.docs[0].path.parent)
+    ds = result.dataset
+    ev = next(iter(ds.subjects(RDF.type, KG.Evidence)))
+    for g in ds.graphs():
+        g.remove((ev, NIF.endIndex, None))
+        g.remove((ID["person/sergey-lavrov"], KG.role, None))
+        g.remove((ID["person/sergey-lavrov"], KG.affiliatedWith, None))
+    ds.graph(ID["graph/doc/000_8dd90a42d0e04c43"]).add((ID["event/x"], RDF.type, KG.Meeting))
+    found = {(v.shape, v.focus) for v in shacl(ds)}
+    assert ("evidence-record", f"evidence:{str(ev).split('/evidence/')[1]}") in found
+    assert ("person-has-role-or-affiliation", "person:sergey-lavrov") in found
+    assert ("event-has-date-or-says-unknown", "event:x") in found
+    assert ("entity-has-one-label", "event:x") in found
+
+
+def test_validate_cli_exit_codes(tmp_path):
+    r = run_cli("validate")
+    if shutil.which("java"):
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert "Consistent" in r.stdout and "SHACL: conforms" in r.stdout
+    r = run_cli("validate", env={"PATH": str(tmp_path)})  # no java on PATH
+    assert r.returncode == 2
+    assert "Java is not installed" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_explain_gives_every_fact_with_its_quote():
+    r = run_cli("explain", "CFE Treaty")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert out.startswith("Treaty on Conventional Armed Forces in Europe  [Treaty]")
+    assert "Treaty on Conventional Armed Forces in Europe \u2014 suspended by \u2014 Russia" in out
+    assert "\u201cUnder these conditions we were forced to suspend our application of the CFE Treaty with effect on December 12.\u201d" in out
+    assert "rule agreement.suspend-application" in out
+    assert "[negated] Treaty on Conventional Armed Forces in Europe \u2014 signatory \u2014 Baltic states" in out
+
+
+def test_stats_top_entities_and_components():
+    r = run_cli("stats", "--top", "3")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "146 entities, 145 relations (including stated positions)"
+    degree = lines[lines.index("Degree centrality, top 3:") + 1]
+    assert degree.split()[1] == "Russia"
+    assert "Connected components:" in r.stdout
+
+
+def test_path_between_csto_and_nato():
+    r = run_cli("path", "CSTO", "NATO", "--limit", "1")
+    assert r.returncode == 0, r.stderr
+    first = r.stdout.splitlines()[0]
+    assert first == ("Path 1 (3 hops): Collective Security Treaty Organization \u2192 Russia \u2192 "
+                     "NATO-Russia Founding Act \u2192 NATO")
+    assert "rule org.comprises" in r.stdout and "rule agreement.between-parties" in r.stdout
+
+
+def test_unknown_entity_is_one_line_with_close_matches():
+    r = run_cli("explain", "Lavrof")
+    assert r.returncode == 2
+    assert r.stderr.strip() == "nrkg: error: unknown entity 'Lavrof'; did you mean 'Lavrov', 'S. V. Lavrov', 'Sergey Lavrov'?"
