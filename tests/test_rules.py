@@ -26,79 +26,33 @@ def test_shipped_rules_load_and_every_rule_has_id_and_description():
         assert r.id and r.description, r
 
 
-def test_malformed_yaml_names_file_and_line(rules):
-    append(rules / "relations.yaml", "- id: broken\n  description: [unclosed\n")
-    with pytest.raises(RuleError, match=r"relations\.yaml:\d+: invalid YAML"):
-        load_rulebook(rules)
+BAD_RULES = [
+    ("malformed-yaml", "relations.yaml", "- id: broken\n  description: [unclosed\n", r"relations\.yaml:\d+: invalid YAML"),
+    ("unknown-class", "gazetteer.yaml", "- id: atlantis\n  class: Continent\n  label: Atlantis\n  aliases: [Atlantis]\n",
+     r"gazetteer\.yaml: rule 'atlantis': unknown class 'Continent'"),
+    ("unknown-property", "relations.yaml",
+     "- id: x.bad-property\n  description: test\n  trigger: 'foo'\n  args:\n    a: {class: Actor}\n"
+     "  emit:\n    - [$a, kg:invadedBy, $a]\n",
+     r"rule 'x.bad-property': unknown class or property 'kg:invadedBy'"),
+    ("duplicate-id", "relations.yaml", "- id: agreement.ratified\n  description: duplicate\n  trigger: 'foo'\n",
+     r"duplicate rule id 'agreement.ratified'"),
+    ("regex-does-not-compile", "relations.yaml", "- id: x.bad-regex\n  description: test\n  trigger: '(unclosed'\n",
+     r"rule 'x.bad-regex': regex does not compile"),
+    ("catastrophic-regex", "dates.yaml",
+     "- id: date.evil\n  description: nested quantifier\n  regex: '(a+)+$'\n  resolve: absolute\n  precision: year\n",
+     r"rule 'date.evil': nested quantifier"),
+    ("unknown-entity", "relations.yaml", "- id: x.bad-entity\n  description: test\n  trigger: 'foo'\n  args:\n    a: {entity: atlantis}\n",
+     r"unknown entity 'atlantis'"),
+    ("unbound-variable", "relations.yaml",
+     "- id: x.unbound\n  description: test\n  trigger: 'foo'\n  emit:\n    - [$nobody, kg:party, $voice]\n",
+     r"\$nobody is not an argument"),
+]
 
 
-def test_unknown_class_in_gazetteer(rules):
-    append(rules / "gazetteer.yaml", "- id: atlantis\n  class: Continent\n  label: Atlantis\n  aliases: [Atlantis]\n")
-    with pytest.raises(RuleError, match=r"gazetteer\.yaml: rule 'atlantis': unknown class 'Continent'"):
-        load_rulebook(rules)
-
-
-def test_unknown_property_in_relation_rule(rules):
-    append(rules / "relations.yaml", """- id: x.bad-property
-  description: test
-  trigger: 'foo'
-  args:
-    a: {class: Actor}
-  emit:
-    - [$a, kg:invadedBy, $a]
-""")
-    with pytest.raises(RuleError, match=r"rule 'x.bad-property': unknown class or property 'kg:invadedBy'"):
-        load_rulebook(rules)
-
-
-def test_duplicate_rule_id(rules):
-    append(rules / "relations.yaml", """- id: agreement.ratified
-  description: duplicate
-  trigger: 'foo'
-""")
-    with pytest.raises(RuleError, match=r"duplicate rule id 'agreement.ratified'"):
-        load_rulebook(rules)
-
-
-def test_regex_that_does_not_compile(rules):
-    append(rules / "relations.yaml", """- id: x.bad-regex
-  description: test
-  trigger: '(unclosed'
-""")
-    with pytest.raises(RuleError, match=r"rule 'x.bad-regex': regex does not compile"):
-        load_rulebook(rules)
-
-
-def test_catastrophic_regex_is_rejected(rules):
-    append(rules / "dates.yaml", """- id: date.evil
-  description: nested quantifier
-  regex: '(a+)+$'
-  resolve: absolute
-  precision: year
-""")
-    with pytest.raises(RuleError, match=r"rule 'date.evil': nested quantifier"):
-        load_rulebook(rules)
-
-
-def test_unknown_entity_and_unknown_variable(rules):
-    append(rules / "relations.yaml", """- id: x.bad-entity
-  description: test
-  trigger: 'foo'
-  args:
-    a: {entity: atlantis}
-""")
-    with pytest.raises(RuleError, match=r"unknown entity 'atlantis'"):
-        load_rulebook(rules)
-
-
-def test_unbound_variable(rules):
-    append(rules / "relations.yaml", """- id: x.unbound
-  description: test
-  trigger: 'foo'
-  emit:
-    - [$nobody, kg:party, $voice]
-""")
-    with pytest.raises(RuleError, match=r"\$nobody is not an argument"):
+@pytest.mark.parametrize("name,file,text,message", BAD_RULES, ids=[b[0] for b in BAD_RULES])
+def test_bad_rules_fail_the_load_naming_file_and_rule(rules, name, file, text, message):
+    append(rules / file, text)
+    with pytest.raises(RuleError, match=message):
         load_rulebook(rules)
 
 
