@@ -165,6 +165,22 @@ def cmd_path(args) -> int:
     return 0
 
 
+def cmd_timeline(args) -> int:
+    from kg.barometer import chart, code, timeline_text
+
+    result = _build(args)
+    interactions = code(result.dataset, result.book)
+    if args.list:
+        for i in interactions:
+            print(f"{i.dyad:<12} {i.year} {i.cls:<21} {i.rule:<31} {i.doc}  {i.item}")
+        return 0
+    sys.stdout.write(timeline_text(interactions))
+    out = Path(args.out)
+    chart(interactions, out / "timeline.svg", out / "timeline.png")
+    print(f"Chart: {out / 'timeline.svg'} and {out / 'timeline.png'}")
+    return 0
+
+
 def cmd_validate(args) -> int:
     from kg.validate import validate
 
@@ -256,6 +272,15 @@ def parser() -> argparse.ArgumentParser:
                         formatter_class=argparse.RawDescriptionHelpFormatter)
     st.add_argument("--top", type=int, default=10, help="how many central entities to list (default 10)")
     st.set_defaults(func=cmd_stats)
+
+    tl = sub.add_parser("timeline", parents=[seeds], help="relations barometer: cooperation and conflict per year",
+                        description="Code every Russia-NATO and Russia-US interaction as verbal/material cooperation/"
+                                    "conflict (rules in kg/rules/barometer.yaml), print counts per year and write a chart "
+                                    "(SVG and PNG).\n\nExample:\n  nrkg timeline --out out",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    tl.add_argument("--out", metavar="DIR", default="out", help="folder for timeline.svg and timeline.png (default: out)")
+    tl.add_argument("--list", action="store_true", help="list every coded interaction with its rule instead")
+    tl.set_defaults(func=cmd_timeline)
 
     pa = sub.add_parser("path", parents=[seeds], help="shortest connections between two entities, with evidence",
                         description="The shortest connections between two entities, each hop with its evidence.\n\n"

@@ -74,6 +74,6 @@ def test_bad_seeds_are_one_line_errors_and_leave_outputs_untouched(tmp_path):
 
 
 def test_every_command_has_help():
-    for cmd in ("build", "query", "export", "viz", "validate", "explain", "stats", "path"):
+    for cmd in ("build", "query", "export", "viz", "validate", "explain", "stats", "path", "timeline"):
         r = run_cli(cmd, "--help")
         assert r.returncode == 0 and "Example" in r.stdout, cmd

@@ -103,3 +103,28 @@ def test_unknown_entity_is_one_line_with_close_matches():
     r = run_cli("explain", "Lavrof")
     assert r.returncode == 2
     assert r.stderr.strip() == "nrkg: error: unknown entity 'Lavrof'; did you mean 'Lavrov', 'S. V. Lavrov', 'Sergey Lavrov'?"
+
+
+def test_barometer_counts_for_2007_and_every_code_cites_its_rule(built):
+    from kg.barometer import CLASSES, code, counts, load
+
+    interactions = code(built.dataset, built.book)
+    _, _, rules = load(built.book)
+    rule_ids = {r[0] for r in rules}
+    assert all(i.rule in rule_ids and i.cls in CLASSES for i in interactions)
+    c = counts(interactions)[("russia-nato", 2007)]
+    assert dict(c) == {"verbal-cooperation": 1, "material-cooperation": 4, "verbal-conflict": 8, "material-conflict": 1}
+    suspension = [i for i in interactions if i.rule == "barometer.suspension"]
+    assert [(i.year, i.cls) for i in suspension] == [(2007, "material-conflict")]  # effective 2007-12-12
+
+
+def test_timeline_cli_writes_a_deterministic_chart(tmp_path):
+    r = run_cli("timeline", "--out", str(tmp_path / "a"))
+    assert r.returncode == 0, r.stderr
+    assert "russia-nato  2007" in r.stdout
+    svg = (tmp_path / "a" / "timeline.svg").read_bytes()
+    assert svg.startswith(b"<?xml") and (tmp_path / "a" / "timeline.png").read_bytes()[:4] == b"\x89PNG"
+    run_cli("timeline", "--out", str(tmp_path / "b"))
+    assert (tmp_path / "b" / "timeline.svg").read_bytes() == svg
+    r = run_cli("timeline", "--list")
+    assert "barometer.suspension" in r.stdout
