@@ -35,15 +35,35 @@ def cmd_build(args) -> int:
     t0 = time.perf_counter()
     result = _build(args)
     out = Path(args.out)
-    written = []
+    files = [out / name for name in OUT_FILES.values()] + ([] if args.no_page else [out / GRAPH_PAGE])
+
+    html: list[str] = []
+
+    def page():
+        if not args.no_page:
+            from kg.viz import page_data, render
+
+            html.append(render(page_data(result.docs, result.facts, result.book)))
+
+    report = None
+    if args.no_validate:
+        page()
+    else:
+        import shutil
+
+        from kg.validate import validate
+
+        java = shutil.which("java") is not None
+        if not java:
+            print("nrkg: warning: Java is not installed, so OWL reasoning (HermiT) is skipped; SHACL shapes are "
+                  "still checked (install a JRE, or pass --no-validate)", file=sys.stderr)
+        # HermiT reasons in a child process while this one checks the shapes and renders the page;
+        # its inferences go to their own named graph. Nothing is written until all of it succeeded.
+        report = validate(result.dataset, timeout=args.timeout, during=page, reasoner=java)
     for fmt, name in OUT_FILES.items():
         atomic_write(out / name, serialize(result.dataset, fmt))
-        written.append(out / name)
-    if not args.no_page:
-        from kg.viz import page_data, render
-
-        atomic_write(out / GRAPH_PAGE, render(page_data(result.docs, result.facts, result.book)))
-        written.append(out / GRAPH_PAGE)
+    if html:
+        atomic_write(out / GRAPH_PAGE, html[0])
     seconds = time.perf_counter() - t0
     if not args.quiet:
         s = result.summary()
@@ -56,12 +76,32 @@ def cmd_build(args) -> int:
         print(f"  triples            {s['triples']}")
         if s["documents without facts"]:
             print("  no facts from      " + ", ".join(s["documents without facts"]))
+        if report is not None:
+            _print_report(report, indent="  ")
         print("Outputs:")
-        for p in written:
+        for p in files:
             print(f"  {p}")
         if not args.no_page:
             print(f"Open {out / GRAPH_PAGE} in a browser to explore the graph (works offline).")
+    if report is not None and not report.conforms:
+        print("nrkg: the graph does not validate (see above); outputs were written", file=sys.stderr)
+        return 1
     return 0
+
+
+def _print_report(report, indent: str = "") -> None:
+    if report.consistent is False:
+        print(f"{indent}INCONSISTENT (OWL 2 DL, HermiT): {report.inconsistency}")
+    elif report.consistent is None:
+        print(f"{indent}reasoning          skipped (no Java)")
+    else:
+        print(f"{indent}reasoning          consistent (HermiT); {len(report.inferred)} inferred triples in graph <id/graph/inferred>")
+    if report.violations:
+        print(f"{indent}SHACL              {len(report.violations)} violation{'s' if len(report.violations) != 1 else ''} (ontology/shapes.ttl):")
+        for v in report.violations:
+            print(f"{indent}  [{v.shape}] {v.focus}: {v.message}")
+    else:
+        print(f"{indent}SHACL              conforms (ontology/shapes.ttl)")
 
 
 def cmd_viz(args) -> int:
@@ -186,16 +226,7 @@ def cmd_validate(args) -> int:
 
     result = _build(args)
     report = validate(result.dataset, timeout=args.timeout)
-    if report.consistent is False:
-        print(f"INCONSISTENT (OWL 2 DL, HermiT): {report.inconsistency}")
-    else:
-        print(f"Consistent (OWL 2 DL, HermiT); {len(report.inferred)} inferred triples in <id/graph/inferred>")
-    if report.violations:
-        print(f"{len(report.violations)} SHACL violation{'s' if len(report.violations) != 1 else ''} (ontology/shapes.ttl):")
-        for v in report.violations:
-            print(f"  [{v.shape}] {v.focus}: {v.message}")
-    else:
-        print("SHACL: conforms (ontology/shapes.ttl)")
+    _print_report(report)
     return 0 if report.conforms else 1
 
 
@@ -219,6 +250,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", metavar="DIR", default="out", help="output folder (default: out)")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     b.add_argument("--no-page", action="store_true", help="do not write the browser page graph.html")
+    b.add_argument("--no-validate", action="store_true", help="skip HermiT and SHACL (see `nrkg validate`)")
+    b.add_argument("--timeout", type=float, default=120.0, metavar="S", help="time limit for the reasoner (default 120 s)")
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("viz", parents=[seeds], help="write the offline browser page (whole graph or one neighbourhood)",

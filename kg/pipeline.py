@@ -34,16 +34,15 @@ class BuildResult:
         per_class = Counter()
         top = ["Person", "State", "Organization", "Agreement", "Event", "Place", "Dispute", "Proposal",
                "CooperationArea", "Vessel", "Policy", "Relationship", "Position"]
-        typed = {}
-        for s, o in ds.subject_objects(RDF.type):
-            typed.setdefault(s, set()).add(o)
-        for s, types in typed.items():
-            for t in types:
-                local = str(t).split("#")[-1]
-                for c in top:
-                    if local in _subclasses(self.book, c):
-                        per_class[c] += 1
-                        break
+        typed: dict = {}
+        for f in self.facts:  # extracted types only: inferred supertypes would count entities twice
+            if f.p == RDF.type and f.mode == "asserted":
+                typed.setdefault(f.s, set()).add(str(f.o).split("#")[-1])
+        for types in typed.values():
+            for c in top:
+                if types & _subclasses(self.book, c):
+                    per_class[c] += 1
+                    break
         asserted = [f for f in self.facts if f.mode == "asserted"]
         return {
             "documents": len(self.docs),

@@ -14,6 +14,7 @@ import io
 import multiprocessing
 import queue
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +50,7 @@ class Report:
 
     @property
     def conforms(self) -> bool:
-        return bool(self.consistent) and not self.violations
+        return self.consistent is not False and not self.violations
 
 
 # ------------------------------------------------------------------------------------ OWL
@@ -116,35 +117,47 @@ def _explain_inconsistency(world, message: str) -> str:
     return "; ".join(bad) if bad else message.strip().splitlines()[0] if message.strip() else "inconsistent"
 
 
+class ReasonerJob:
+    """HermiT running in a child process, started now and collected later, so that a build can
+    do other work (SHACL, the page) while the JVM reasons."""
+
+    def __init__(self, ds: Dataset, timeout: float = REASONER_TIMEOUT):
+        if shutil.which("java") is None:
+            raise ReasonerError("Java is not installed, so HermiT cannot run; install a JRE (apt-get install default-jre-headless)")
+        self.timeout = timeout
+        data = reasoner_input(ds)
+        skip = {s for t in PROVENANCE_TYPES for s in ds.subjects(RDF.type, t)}
+        entities = sorted({str(s) for s in ds.subjects(RDF.type, None) if s not in skip and str(s).startswith(str(ID))})
+        properties = sorted(str(p) for p in ds.subjects(RDF.type, OWL.ObjectProperty) if str(p).startswith(str(KG)))
+        ctx = multiprocessing.get_context("spawn")
+        self.queue: multiprocessing.Queue = ctx.Queue()
+        self.proc = ctx.Process(target=_reason_child, args=(data, entities, properties, self.queue), daemon=True)
+        self.started = time.monotonic()
+        self.proc.start()
+
+    def result(self) -> tuple[bool, list[tuple], str]:
+        """(consistent, inferred triples, explanation) or ReasonerError."""
+        remaining = max(0.0, self.timeout - (time.monotonic() - self.started))
+        try:
+            status, payload = self.queue.get(timeout=remaining)
+        except queue.Empty:
+            raise ReasonerError(f"HermiT did not finish within {self.timeout:g} s; raise --timeout or simplify the data; "
+                                "no inferred graph was written") from None
+        finally:
+            if self.proc.is_alive():
+                self.proc.kill()
+            self.proc.join(5)
+            _kill_java_children()
+        if status == "error":
+            raise ReasonerError(f"HermiT failed ({payload}); no inferred graph was written")
+        if status == "inconsistent":
+            return False, [], payload
+        return True, sorted({(URIRef(s), URIRef(p), URIRef(o)) for s, p, o in payload}), ""
+
+
 def reason(ds: Dataset, timeout: float = REASONER_TIMEOUT) -> tuple[bool, list[tuple], str]:
     """(consistent, inferred triples, explanation) or ReasonerError."""
-    if shutil.which("java") is None:
-        raise ReasonerError("Java is not installed, so HermiT cannot run; install a JRE (apt-get install default-jre-headless)")
-    data = reasoner_input(ds)
-    skip = {s for t in PROVENANCE_TYPES for s in ds.subjects(RDF.type, t)}
-    entities = sorted({str(s) for s in ds.subjects(RDF.type, None) if s not in skip and str(s).startswith(str(ID))})
-    properties = sorted(str(p) for p in ds.subjects(RDF.type, OWL.ObjectProperty) if str(p).startswith(str(KG)))
-    ctx = multiprocessing.get_context("spawn")
-    out: multiprocessing.Queue = ctx.Queue()
-    proc = ctx.Process(target=_reason_child, args=(data, entities, properties, out), daemon=True)
-    proc.start()
-    try:
-        status, payload = out.get(timeout=timeout)
-    except queue.Empty:
-        raise ReasonerError(f"HermiT did not finish within {timeout:g} s; raise --timeout or simplify the data") from None
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join(5)
-        _kill_java_children()
-    if status == "error":
-        raise ReasonerError(f"HermiT failed ({payload}); no inferred graph was written")
-    if status == "inconsistent":
-        return False, [], payload
-    triples = []
-    for s, p, o in payload:
-        triples.append((URIRef(s), URIRef(p), URIRef(o)))
-    return True, sorted(set(triples)), ""
+    return ReasonerJob(ds, timeout).result()
 
 
 def _kill_java_children() -> None:
@@ -220,13 +233,23 @@ def _short(term) -> str:
 
 # ------------------------------------------------------------------------------------ both
 
-def validate(ds: Dataset, timeout: float = REASONER_TIMEOUT, materialise: bool = True) -> Report:
+def validate(ds: Dataset, timeout: float = REASONER_TIMEOUT, materialise: bool = True, during=None,
+             reasoner: bool = True) -> Report:
+    """HermiT and SHACL; `during()` (if given) runs in this process while HermiT reasons.
+
+    reasoner=False checks the shapes only (report.consistent stays None).
+    """
     report = Report()
-    consistent, inferred, why = reason(ds, timeout)
+    job = ReasonerJob(ds, timeout) if reasoner else None
+    report.violations = shacl(ds)  # SHACL sees only extracted facts, never the inferred graph
+    if during is not None:
+        during()
+    if job is None:
+        return report
+    consistent, inferred, why = job.result()
     report.consistent = consistent
     report.inconsistency = why
     if consistent and materialise:
         add_inferred(ds, inferred)
         report.inferred = sorted(ds.graph(G_INFERRED))
-    report.violations = shacl(ds)
     return report

@@ -63,10 +63,46 @@ def test_validate_cli_exit_codes(tmp_path):
     r = run_cli("validate")
     if shutil.which("java"):
         assert r.returncode == 0, r.stdout + r.stderr
-        assert "Consistent" in r.stdout and "SHACL: conforms" in r.stdout
+        assert "consistent (HermiT); 132 inferred triples" in r.stdout and "SHACL              conforms" in r.stdout
     r = run_cli("validate", env={"PATH": str(tmp_path)})  # no java on PATH
     assert r.returncode == 2
     assert "Java is not installed" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_reasoner_time_limit_is_a_clear_error_and_no_inferred_graph(built):
+    from kg.pipeline import build
+    from kg.validate import G_INFERRED, ReasonerError, validate
+
+    result = build(built.docs[0].path.parent)
+    if shutil.which("java") is None:
+        pytest.skip("Java is not installed")
+    with pytest.raises(ReasonerError, match=r"did not finish within 0.01 s.*no inferred graph was written"):
+        validate(result.dataset, timeout=0.01)
+    assert len(result.dataset.graph(G_INFERRED)) == 0
+
+
+@needs_java
+def test_build_runs_validation_and_writes_the_inferred_graph(tmp_path):
+    from rdflib import Dataset
+
+    r = run_cli("build", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert "132 inferred triples in graph <id/graph/inferred>" in r.stdout
+    ds = Dataset()
+    ds.parse(tmp_path / "nato-russia.trig", format="trig")
+    inferred = ds.graph(ID["graph/inferred"])
+    assert len(inferred) == 132 and (ID["state/russia"], RDF.type, KG.Actor) in inferred
+
+
+def test_build_without_java_warns_and_still_checks_shapes(tmp_path):
+    import sys
+
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    r = run_cli("build", "--out", str(tmp_path / "o"), env={"PATH": str(bindir)})
+    assert r.returncode == 0, r.stderr
+    assert "Java is not installed, so OWL reasoning (HermiT) is skipped" in r.stderr
+    assert "SHACL              conforms" in r.stdout and sys.executable
 
 
 def test_explain_gives_every_fact_with_its_quote():
