@@ -97,3 +97,41 @@ def paths(data: PageData, a: str, b: str, limit: int = 3) -> str:
                 lines += _evidence_lines(e["evidence"][:1], docs)
         lines.append("")
     return "\n".join(lines)
+
+
+POSITIONS_QUERY = """
+SELECT ?holder ?about ?date ?stance ?doc WHERE {
+  ?p a kg:Position ; kg:holder/rdfs:label ?holder ; kg:about/rdfs:label ?about ;
+     kg:stance/rdfs:label ?stance ; kg:statedIn/dcterms:identifier ?doc .
+  OPTIONAL { ?p kg:dateStated ?date }
+}"""
+
+
+def positions_over_time(ds) -> list[dict]:
+    """Each actor's stances on each issue in date order; `changed` where documents differ."""
+    from kg.graph import PREFIXES
+
+    rows = ds.query(POSITIONS_QUERY, initNs={k: str(v) for k, v in PREFIXES.items()})
+    grouped: dict[tuple[str, str], set] = {}
+    for r in rows:
+        grouped.setdefault((str(r.holder), str(r.about)), set()).add((str(r.date or ""), str(r.stance), str(r.doc)))
+    out = []
+    for (holder, about), items in sorted(grouped.items()):
+        stated = sorted(items)
+        by_doc: dict[str, set] = {}
+        for _, stance, doc in stated:
+            by_doc.setdefault(doc, set()).add(stance)
+        changed = len({frozenset(s) for s in by_doc.values()}) > 1
+        out.append({"holder": holder, "about": about, "changed": changed,
+                    "stated": [{"date": d, "stance": s, "doc": doc} for d, s, doc in stated]})
+    return out
+
+
+def positions_text(items: list[dict]) -> str:
+    lines = []
+    for it in items:
+        flag = "  (stance changed between documents)" if it["changed"] else ""
+        lines.append(f"{it['holder']} on {it['about']}{flag}")
+        for s in it["stated"]:
+            lines.append(f"  {s['date'] or 'undated':<10}  {s['stance']:<10}  {s['doc']}")
+    return "\n".join(lines) + "\n"

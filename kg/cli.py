@@ -41,9 +41,10 @@ def cmd_build(args) -> int:
 
     def page():
         if not args.no_page:
-            from kg.viz import page_data, render
+            from kg.viz import add_timeline, page_data, render
 
-            html.append(render(page_data(result.docs, result.facts, result.book)))
+            data = add_timeline(page_data(result.docs, result.facts, result.book), result.dataset, result.book)
+            html.append(render(data))
 
     report = None
     if args.no_validate:
@@ -106,10 +107,10 @@ def _print_report(report, indent: str = "") -> None:
 
 def cmd_viz(args) -> int:
     from kg.serialize import atomic_write
-    from kg.viz import focus, page_data, render
+    from kg.viz import add_timeline, focus, page_data, render
 
     result = _build(args)
-    data = page_data(result.docs, result.facts, result.book)
+    data = add_timeline(page_data(result.docs, result.facts, result.book), result.dataset, result.book)
     title = "NATO-Russia knowledge graph"
     if args.focus:
         if args.depth < 0:
@@ -209,6 +210,11 @@ def cmd_timeline(args) -> int:
     from kg.barometer import chart, code, timeline_text
 
     result = _build(args)
+    if args.positions:
+        from kg.analysis import positions_over_time, positions_text
+
+        sys.stdout.write(positions_text(positions_over_time(result.dataset)))
+        return 0
     interactions = code(result.dataset, result.book)
     if args.list:
         for i in interactions:
@@ -313,6 +319,8 @@ def parser() -> argparse.ArgumentParser:
                         formatter_class=argparse.RawDescriptionHelpFormatter)
     tl.add_argument("--out", metavar="DIR", default="out", help="folder for timeline.svg and timeline.png (default: out)")
     tl.add_argument("--list", action="store_true", help="list every coded interaction with its rule instead")
+    tl.add_argument("--positions", action="store_true",
+                    help="each actor's stated stances on each issue over time, flagging changes between documents")
     tl.set_defaults(func=cmd_timeline)
 
     pa = sub.add_parser("path", parents=[seeds], help="shortest connections between two entities, with evidence",

@@ -83,7 +83,7 @@ def _reason_child(data: bytes, entities: list[str], properties: list[str], out: 
         try:
             owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError as exc:
-            out.put(("inconsistent", _explain_inconsistency(world, str(exc))))
+            out.put(("inconsistent", _explain_inconsistency(world, str(exc)), time.time()))
             return
         props = [(iri, world[iri]) for iri in properties if world[iri] is not None]
         triples = []
@@ -103,9 +103,10 @@ def _reason_child(data: bytes, entities: list[str], properties: list[str], out: 
                 for v in values:
                     if hasattr(v, "iri"):
                         triples.append((iri, piri, v.iri))
-        out.put(("ok", triples))
+        out.put(("ok", triples, time.time()))
     except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
-        out.put(("error", f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"))
+        out.put(("error", f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}",
+                 time.time()))
 
 
 def _explain_inconsistency(world, message: str) -> str:
@@ -132,14 +133,16 @@ class ReasonerJob:
         ctx = multiprocessing.get_context("spawn")
         self.queue: multiprocessing.Queue = ctx.Queue()
         self.proc = ctx.Process(target=_reason_child, args=(data, entities, properties, self.queue), daemon=True)
-        self.started = time.monotonic()
+        self.started = time.time()
         self.proc.start()
 
     def result(self) -> tuple[bool, list[tuple], str]:
         """(consistent, inferred triples, explanation) or ReasonerError."""
-        remaining = max(0.0, self.timeout - (time.monotonic() - self.started))
+        remaining = max(0.0, self.timeout - (time.time() - self.started))
         try:
-            status, payload = self.queue.get(timeout=remaining)
+            status, payload, finished = self.queue.get(timeout=remaining)
+            if finished - self.started > self.timeout:  # done, but only after the limit
+                raise queue.Empty
         except queue.Empty:
             raise ReasonerError(f"HermiT did not finish within {self.timeout:g} s; raise --timeout or simplify the data; "
                                 "no inferred graph was written") from None

@@ -61,6 +61,8 @@ class PageData:
     documents: list[dict] = field(default_factory=list)
     classes: list[dict] = field(default_factory=list)
     years: tuple[int, int] = (0, 0)
+    barometer: list[dict] = field(default_factory=list)  # {dyad, year, counts: {class: n}}
+    positions: list[dict] = field(default_factory=list)  # kg.analysis.positions_over_time
 
 
 def _year(value: str | None) -> int | None:
@@ -385,7 +387,8 @@ class KGNetwork(Network):
         payload = {
             "nodes": nodes, "edges": edges, "options": json.loads(options) if isinstance(options, str) else options,
             "info": {"nodes": self.data.nodes, "edges": self.data.edges, "details": self.data.details,
-                     "documents": self.data.documents, "classes": self.data.classes, "years": list(self.data.years)},
+                     "documents": self.data.documents, "classes": self.data.classes, "years": list(self.data.years),
+                     "barometer": self.data.barometer, "positions": self.data.positions},
         }
         self.html = template.render(
             title=self.page_title,
@@ -396,6 +399,18 @@ class KGNetwork(Network):
             data_json=_json(payload),
         )
         return self.html
+
+
+def add_timeline(data: PageData, ds, book) -> PageData:
+    """Attach the relations barometer and the positions over time for the page's Timeline view."""
+    from kg.analysis import positions_over_time
+    from kg.barometer import counts as barometer_counts
+    from kg.barometer import code
+
+    table = barometer_counts(code(ds, book))
+    data.barometer = [{"dyad": d, "year": y, "counts": dict(sorted(c.items()))} for (d, y), c in sorted(table.items())]
+    data.positions = positions_over_time(ds)
+    return data
 
 
 def render(data: PageData, title: str = "NATO-Russia knowledge graph") -> str:

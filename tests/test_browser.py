@@ -150,6 +150,27 @@ def test_clicking_cfe_treaty_shows_evidence_from_a_seed(seeds_page):
     shot(seeds_page, "05-cfe-evidence")
 
 
+def test_timeline_view_shows_the_barometer_and_positions(built, tmp_path, pw):
+    from kg.viz import add_timeline
+
+    path = tmp_path / "tl.html"
+    path.write_text(render(add_timeline(page_data(built.docs, built.facts, built.book), built.dataset, built.book)),
+                    encoding="utf-8")
+    page = Page(pw, path.as_uri())
+    try:
+        p = page.page
+        p.click("#timeline-toggle")
+        assert p.evaluate("document.querySelectorAll('#barometer svg').length") == 2  # russia-nato, russia-us
+        rows = p.query_selector_all("#positions tbody tr")
+        changed = [r.text_content() for r in rows if "changed" in (r.get_attribute("class") or "")]
+        assert any(t.startswith("RussiaNATO enlargement") for t in changed)
+        shot(page, "07-timeline")
+        p.click("#timeline-toggle")
+        assert p.is_visible("#graph") and page.errors == [] and page.requests == []
+    finally:
+        page.close()
+
+
 def test_hostile_text_renders_literally_and_runs_nothing(tmp_path, pw):
     from kg.pipeline import build
 

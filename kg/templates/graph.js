@@ -206,6 +206,80 @@
     if (p.nodes.length) showNode(p.nodes[0]);
     else if (p.edges.length) showEdge(p.edges[0]);
   });
+  // ------------------------------------------------------------------ timeline view
+  const SVGNS = "http://www.w3.org/2000/svg";
+  const COLOURS = { "verbal-cooperation": "#9ecae1", "material-cooperation": "#3182bd",
+                    "verbal-conflict": "#fcae91", "material-conflict": "#de2d26" };
+  function svgEl(tag, attrs, text) {
+    const e = document.createElementNS(SVGNS, tag);
+    Object.keys(attrs).forEach((k) => e.setAttribute(k, attrs[k]));
+    if (text !== undefined) e.textContent = String(text);
+    return e;
+  }
+  function drawBarometer() {
+    const box = document.getElementById("barometer");
+    box.replaceChildren();
+    const rows = info.barometer || [];
+    if (!rows.length) { box.append(el("p", "No coded interactions.", "hint")); return; }
+    const years = rows.map((r) => r.year);
+    const y0 = Math.min(...years), y1 = Math.max(...years);
+    const dyads = [...new Set(rows.map((r) => r.dyad))].sort();
+    const maxUp = Math.max(1, ...rows.map((r) => (r.counts["verbal-cooperation"] || 0) + (r.counts["material-cooperation"] || 0)));
+    const maxDown = Math.max(1, ...rows.map((r) => (r.counts["verbal-conflict"] || 0) + (r.counts["material-conflict"] || 0)));
+    const W = 46 * (y1 - y0 + 1) + 60, H = 190, unit = 140 / (maxUp + maxDown), axis = 25 + maxUp * unit;
+    dyads.forEach((dyad) => {
+      const svg = svgEl("svg", { width: W, height: H, role: "img", "aria-label": dyad + " barometer" });
+      svg.append(svgEl("text", { x: 4, y: 14, "font-size": 12, "font-weight": 600 }, dyad));
+      svg.append(svgEl("line", { x1: 40, x2: W - 10, y1: axis, y2: axis, stroke: "#333" }));
+      for (let y = y0; y <= y1; y++) {
+        const x = 45 + (y - y0) * 46;
+        const c = (rows.find((r) => r.dyad === dyad && r.year === y) || { counts: {} }).counts;
+        let up = axis, down = axis;
+        ["verbal-cooperation", "material-cooperation"].forEach((k) => {
+          const h = (c[k] || 0) * unit; up -= h;
+          if (h) { const r = svgEl("rect", { x, y: up, width: 30, height: h, fill: COLOURS[k] }); r.append(svgEl("title", {}, k + ": " + c[k])); svg.append(r); }
+        });
+        ["verbal-conflict", "material-conflict"].forEach((k) => {
+          const h = (c[k] || 0) * unit;
+          if (h) { const r = svgEl("rect", { x, y: down, width: 30, height: h, fill: COLOURS[k] }); r.append(svgEl("title", {}, k + ": " + c[k])); svg.append(r); }
+          down += h;
+        });
+        svg.append(svgEl("text", { x: x + 15, y: H - 4, "font-size": 10, "text-anchor": "middle" }, y));
+      }
+      box.append(svg);
+    });
+    const legend = el("p", null, "hint");
+    Object.keys(COLOURS).forEach((k) => {
+      const sw = el("span", null, "swatch"); sw.style.background = COLOURS[k];
+      legend.append(sw, el("span", " " + k + "  "));
+    });
+    box.append(legend);
+  }
+  function drawPositions() {
+    const body = document.querySelector("#positions tbody");
+    body.replaceChildren();
+    (info.positions || []).forEach((p) => {
+      const tr = el("tr", null, p.changed ? "changed" : "");
+      const cell = el("td");
+      p.stated.forEach((s, i) => {
+        if (i) cell.append(el("br"));
+        const title = docTitle.get(s.doc) || s.doc;
+        cell.append(el("span", (s.date || "undated") + "  " + s.stance + "  (" + (title.length > 50 ? title.slice(0, 48) + "…" : title) + ")"));
+      });
+      tr.append(el("td", p.holder), el("td", p.about), cell);
+      body.append(tr);
+    });
+  }
+  const toggle = document.getElementById("timeline-toggle");
+  const timeline = document.getElementById("timeline");
+  toggle.addEventListener("click", () => {
+    const show = timeline.hidden;
+    timeline.hidden = !show;
+    container.style.display = show ? "none" : "";
+    toggle.setAttribute("aria-expanded", String(show));
+    if (show) { drawBarometer(); drawPositions(); } else { network.redraw(); }
+  });
+
   window.kgGraph.showNode = showNode;
   window.kgGraph.find = find;
   updateCounts();
