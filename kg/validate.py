@@ -6,7 +6,8 @@
 - What HermiT infers (types from subclasses, domains and ranges, inverse and transitive
   properties) goes into its own named graph <id/graph/inferred>, never mixed with extracted facts.
 - SHACL shapes (ontology/shapes.ttl) check evidence records, offsets, dates, labels, people and
-  positions; each result names the focus node and the shape's label.
+  positions; each result names the focus node and the shape's label. That every extracted triple
+  has an evidence record is checked alongside, in Python (see evidence_gaps).
 """
 from __future__ import annotations
 
@@ -210,6 +211,8 @@ def shacl(ds: Dataset, shapes: Path = SHAPES) -> list[Violation]:
         msg = results.value(r, URIRef(SH + "resultMessage"))
         path = results.value(r, URIRef(SH + "resultPath"))
         text = str(msg) if msg else "violation"
+        if "must conform to one or more shapes" in text:
+            text = "has none of the alternatives the shape requires"
         if path is not None and not isinstance(path, Literal):
             text = f"{_short(path)}: {text}"
         out.append(Violation(_short(focus), label, text))
@@ -234,6 +237,45 @@ def _short(term) -> str:
     return short(term)
 
 
+def disjointness_clashes(ds: Dataset) -> str:
+    """Name the individuals typed with two disjoint classes (the usual cause of an inconsistency)."""
+    from kg.rules import load_ontology
+
+    onto = load_ontology()
+    pairs = [(a, b) for a, b in ds.subject_objects(OWL.disjointWith)]
+    found = []
+    types: dict = {}
+    for s_, o in ds.subject_objects(RDF.type):
+        if str(o).startswith(str(KG)):
+            types.setdefault(s_, set()).add(str(o)[len(str(KG)):])
+    for ind, ts in sorted(types.items(), key=lambda kv: str(kv[0])):
+        for a, b in pairs:
+            la, lb = str(a)[len(str(KG)):], str(b)[len(str(KG)):]
+            if la in onto.classes and lb in onto.classes and ts & onto.expand(la) and ts & onto.expand(lb):
+                found.append(f"{_short(ind)} is both {_short(a)} and {_short(b)}, which are disjoint")
+    return "; ".join(sorted(set(found)))
+
+
+def evidence_gaps(ds: Dataset) -> list[Violation]:
+    """Every extracted triple of a document graph has an evidence record in that graph.
+
+    (The same check as a SHACL-SPARQL constraint needs a NOT EXISTS per triple, which takes over
+    a minute in rdflib's SPARQL engine; here it is a set difference.)
+    """
+    out = []
+    for g in ds.graphs():
+        if not str(g.identifier).startswith(str(ID["graph/doc/"])):
+            continue
+        provenance = {s for t in (KG.Evidence, KG.Claim, KG.Document) for s in g.subjects(RDF.type, t)}
+        supported = {(g.value(e, RDF.subject), g.value(e, RDF.predicate), g.value(e, RDF.object))
+                     for e in g.subjects(RDF.type, KG.Evidence)}
+        for t in sorted(g, key=str):
+            if t[0] not in provenance and t not in supported:
+                out.append(Violation(_short(t[0]), "fact-has-evidence",
+                                     f"{_short(t[1])} {_short(t[2])}: no evidence record in {_short(g.identifier)}"))
+    return out
+
+
 # ------------------------------------------------------------------------------------ both
 
 def validate(ds: Dataset, timeout: float = REASONER_TIMEOUT, materialise: bool = True, during=None,
@@ -244,12 +286,14 @@ def validate(ds: Dataset, timeout: float = REASONER_TIMEOUT, materialise: bool =
     """
     report = Report()
     job = ReasonerJob(ds, timeout) if reasoner else None
-    report.violations = shacl(ds)  # SHACL sees only extracted facts, never the inferred graph
+    report.violations = evidence_gaps(ds) + shacl(ds)  # extracted facts only, never the inferred graph
     if during is not None:
         during()
     if job is None:
         return report
     consistent, inferred, why = job.result()
+    if not consistent:
+        why = disjointness_clashes(ds) or f"HermiT found the ontology and data inconsistent ({why})"
     report.consistent = consistent
     report.inconsistency = why
     if consistent and materialise:

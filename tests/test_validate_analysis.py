@@ -38,6 +38,7 @@ def test_planted_inconsistency_is_reported(built):
     g.add((ID["state/russia"], RDF.type, KG.Person))  # Person and State are disjoint
     report = validate(result.dataset, timeout=120)
     assert report.consistent is False and not report.conforms
+    assert report.inconsistency == "state:russia is both kg:Person and kg:State, which are disjoint"
 
 
 def test_planted_shape_violations_name_focus_node_and_shape(built):
@@ -52,7 +53,10 @@ def test_planted_shape_violations_name_focus_node_and_shape(built):
         g.remove((ID["person/sergey-lavrov"], KG.role, None))
         g.remove((ID["person/sergey-lavrov"], KG.affiliatedWith, None))
     ds.graph(ID["graph/doc/000_8dd90a42d0e04c43"]).add((ID["event/x"], RDF.type, KG.Meeting))
-    found = {(v.shape, v.focus) for v in shacl(ds)}
+    from kg.validate import evidence_gaps
+
+    found = {(v.shape, v.focus) for v in shacl(ds) + evidence_gaps(ds)}
+    assert ("fact-has-evidence", "event:x") in found  # a fact added without an evidence record
     assert ("evidence-record", f"evidence:{str(ev).split('/evidence/')[1]}") in found
     assert ("person-has-role-or-affiliation", "person:sergey-lavrov") in found
     assert ("event-has-date-or-says-unknown", "event:x") in found
