@@ -248,89 +248,80 @@ def parser() -> argparse.ArgumentParser:
     seeds = argparse.ArgumentParser(add_help=False)
     seeds.add_argument("--seeds", metavar="DIR", help="folder of .txt documents and catalogue.yaml (default: ./seeds)")
 
-    b = sub.add_parser("build", parents=[seeds], help="extract the graph and write Turtle + TriG",
-                       description="Extract the graph from the seed documents and write out/nato-russia.ttl "
-                                   "(ontology + facts + evidence) and out/nato-russia.trig (one named graph per document).\n\n"
-                                   "Example:\n  nrkg build --out out",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    def command(name: str, help_text: str, description: str) -> argparse.ArgumentParser:
+        """One subcommand: shares --seeds, shows its description and examples verbatim, runs cmd_<name>."""
+        cmd = sub.add_parser(name, parents=[seeds], help=help_text, description=description,
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+        cmd.set_defaults(func=globals()[f"cmd_{name}"])
+        return cmd
+
+    b = command("build", "extract the graph and write Turtle + TriG",
+                "Extract the graph from the seed documents, check it (HermiT and SHACL, unless --no-validate) and "
+                "write out/nato-russia.ttl (ontology + facts + evidence), out/nato-russia.trig (one named graph per "
+                "document, plus the inferred graph) and out/graph.html (the browser page).\n"
+                "Exit codes: 0 ok, 1 the graph does not validate (outputs written), 2 bad input.\n\n"
+                "Example:\n  nrkg build --out out")
     b.add_argument("--out", metavar="DIR", default="out", help="output folder (default: out)")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     b.add_argument("--no-page", action="store_true", help="do not write the browser page graph.html")
     b.add_argument("--no-validate", action="store_true", help="skip HermiT and SHACL (see `nrkg validate`)")
     b.add_argument("--timeout", type=float, default=120.0, metavar="S", help="time limit for the reasoner (default 120 s)")
-    b.set_defaults(func=cmd_build)
 
-    v = sub.add_parser("viz", parents=[seeds], help="write the offline browser page (whole graph or one neighbourhood)",
-                       description="Write a self-contained HTML page to explore the graph: search, filters by class, "
-                                   "document and year, and the evidence of every fact. Works from file:// offline.\n\n"
-                                   "Examples:\n  nrkg viz --out out/graph.html\n  nrkg viz --focus RNC --depth 1 --out rnc.html --open",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    v = command("viz", "write the offline browser page (whole graph or one neighbourhood)",
+                "Write a self-contained HTML page to explore the graph: search, filters by class, "
+                "document and year, and the evidence of every fact. Works from file:// offline.\n\n"
+                "Examples:\n  nrkg viz --out out/graph.html\n  nrkg viz --focus RNC --depth 1 --out rnc.html --open")
     v.add_argument("--out", metavar="FILE", default="out/graph.html", help="output file (default: out/graph.html)")
     v.add_argument("--focus", metavar="ENTITY", help="only this entity (label or alias) and its neighbourhood")
     v.add_argument("--depth", type=int, default=1, metavar="N", help="hops around --focus (default: 1)")
     v.add_argument("--open", action="store_true", help="open the page in the default browser")
-    v.set_defaults(func=cmd_viz)
 
-    q = sub.add_parser("query", parents=[seeds], help="run a named query, a .rq file or SPARQL text",
-                       description="Run SPARQL on the graph (read-only, offline).\n\n"
-                                   "Examples:\n  nrkg query --list\n  nrkg query agreements\n"
-                                   "  nrkg query 'SELECT ?p WHERE { ?p a kg:Person }' --format csv",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    q = command("query", "run a named query, a .rq file or SPARQL text",
+                "Run SPARQL on the graph (read-only, offline).\n\n"
+                "Examples:\n  nrkg query --list\n  nrkg query agreements\n"
+                "  nrkg query 'SELECT ?p WHERE { ?p a kg:Person }' --format csv")
     q.add_argument("query", nargs="?", help="query name (see --list), path to a .rq file, or SPARQL text")
     q.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default: table)")
     q.add_argument("--graph", metavar="FILE", help="query a built file (.trig/.ttl/.nt/.jsonld) instead of building from --seeds")
     q.add_argument("--list", action="store_true", help="list the named queries with their questions")
-    q.set_defaults(func=cmd_query)
 
-    e = sub.add_parser("export", parents=[seeds], help="write the graph in one RDF format",
-                       description="Write the whole graph in one format.\n\nExample:\n  nrkg export --format jsonld -o graph.jsonld",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    e = command("export", "write the graph in one RDF format",
+                "Write the whole graph in one format.\n\nExample:\n  nrkg export --format jsonld -o graph.jsonld")
     e.add_argument("--format", choices=["ttl", "nt", "trig", "jsonld"], required=True, help="serialisation")
     e.add_argument("-o", "--output", required=True, metavar="FILE", help="output file, or - for stdout")
-    e.set_defaults(func=cmd_export)
 
-    val = sub.add_parser("validate", parents=[seeds], help="OWL consistency (HermiT) and SHACL shapes",
-                         description="Check the graph: OWL 2 DL consistency with owlready2's HermiT (Java needed) and the "
-                                     "SHACL shapes of ontology/shapes.ttl.\nExit codes: 0 conforms, 1 violations or "
-                                     "inconsistency found, 2 could not run (bad input, Java missing, time limit).\n\n"
-                                     "Example:\n  nrkg validate --timeout 60",
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    val = command("validate", "OWL consistency (HermiT) and SHACL shapes",
+                "Check the graph: OWL 2 DL consistency with owlready2's HermiT (Java needed) and the "
+                "SHACL shapes of ontology/shapes.ttl.\nExit codes: 0 conforms, 1 violations or "
+                "inconsistency found, 2 could not run (bad input, Java missing, time limit).\n\n"
+                "Example:\n  nrkg validate --timeout 60")
     val.add_argument("--timeout", type=float, default=120.0, metavar="S", help="time limit for the reasoner (default 120 s)")
-    val.set_defaults(func=cmd_validate)
 
-    ex = sub.add_parser("explain", parents=[seeds], help="everything the graph knows about an entity, with evidence",
-                        description="Every fact about an entity (by label or alias), each with its quote, document and "
-                                    "rule; statements that are not asserted are listed apart.\n\nExample:\n  nrkg explain RNC",
-                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    ex = command("explain", "everything the graph knows about an entity, with evidence",
+                "Every fact about an entity (by label or alias), each with its quote, document and "
+                "rule; statements that are not asserted are listed apart.\n\nExample:\n  nrkg explain RNC")
     ex.add_argument("entity", help="label or alias, e.g. 'CFE Treaty' or RNC")
-    ex.set_defaults(func=cmd_explain)
 
-    st = sub.add_parser("stats", parents=[seeds], help="counts, centrality and components of the entity graph",
-                        description="Entities per class, relations per kind, degree and betweenness centrality (top N), "
-                                    "connected components.\n\nExample:\n  nrkg stats --top 5",
-                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    st = command("stats", "counts, centrality and components of the entity graph",
+                "Entities per class, relations per kind, degree and betweenness centrality (top N), "
+                "connected components.\n\nExample:\n  nrkg stats --top 5")
     st.add_argument("--top", type=int, default=10, help="how many central entities to list (default 10)")
-    st.set_defaults(func=cmd_stats)
 
-    tl = sub.add_parser("timeline", parents=[seeds], help="relations barometer: cooperation and conflict per year",
-                        description="Code every Russia-NATO and Russia-US interaction as verbal/material cooperation/"
-                                    "conflict (rules in kg/rules/barometer.yaml), print counts per year and write a chart "
-                                    "(SVG and PNG).\n\nExample:\n  nrkg timeline --out out",
-                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    tl = command("timeline", "relations barometer: cooperation and conflict per year",
+                "Code every Russia-NATO and Russia-US interaction as verbal/material cooperation/"
+                "conflict (rules in kg/rules/barometer.yaml), print counts per year and write a chart "
+                "(SVG and PNG).\n\nExample:\n  nrkg timeline --out out")
     tl.add_argument("--out", metavar="DIR", default="out", help="folder for timeline.svg and timeline.png (default: out)")
     tl.add_argument("--list", action="store_true", help="list every coded interaction with its rule instead")
     tl.add_argument("--positions", action="store_true",
                     help="each actor's stated stances on each issue over time, flagging changes between documents")
-    tl.set_defaults(func=cmd_timeline)
 
-    pa = sub.add_parser("path", parents=[seeds], help="shortest connections between two entities, with evidence",
-                        description="The shortest connections between two entities, each hop with its evidence.\n\n"
-                                    "Example:\n  nrkg path CSTO NATO",
-                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    pa = command("path", "shortest connections between two entities, with evidence",
+                "The shortest connections between two entities, each hop with its evidence.\n\n"
+                "Example:\n  nrkg path CSTO NATO")
     pa.add_argument("a", help="first entity (label or alias)")
     pa.add_argument("b", help="second entity (label or alias)")
     pa.add_argument("--limit", type=int, default=3, help="at most this many shortest paths (default 3)")
-    pa.set_defaults(func=cmd_path)
     return p
 
 
