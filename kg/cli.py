@@ -166,7 +166,23 @@ def cmd_export(args) -> int:
     from kg.serialize import atomic_write, serialize
 
     result = _build(args)
-    data = serialize(result.dataset, args.format)
+    if args.format in ("graphml", "csv"):
+        from kg import tables
+        from kg.viz import page_data
+
+        entity_graph = page_data(result.docs, result.facts, result.book, max_evidence=0)
+        if args.format == "csv":
+            if args.output == "-":
+                raise KGError("--format csv writes two files (nodes and edges); give -o a file name, not -")
+            nodes_path, edges_path = tables.csv_paths(Path(args.output))
+            nodes_csv, edges_csv = tables.csv_tables(entity_graph)
+            atomic_write(nodes_path, nodes_csv)
+            atomic_write(edges_path, edges_csv)
+            print(f"Wrote {nodes_path} and {edges_path} (csv)", file=sys.stderr)
+            return 0
+        data = tables.graphml(entity_graph)
+    else:
+        data = serialize(result.dataset, args.format)
     if args.output == "-":
         sys.stdout.write(data)
     else:
@@ -286,8 +302,12 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--list", action="store_true", help="list the named queries with their questions")
 
     e = command("export", "write the graph in one RDF format",
-                "Write the whole graph in one format.\n\nExample:\n  nrkg export --format jsonld -o graph.jsonld")
-    e.add_argument("--format", choices=["ttl", "nt", "trig", "jsonld"], required=True, help="serialisation")
+                "Write the whole graph in one RDF format (ttl, nt, trig, jsonld with an inline context), or the entity "
+                "graph for graph tools and spreadsheets: GraphML, or CSV as two files NAME.nodes.csv and NAME.edges.csv."
+                "\n\nExamples:\n  nrkg export --format jsonld -o graph.jsonld\n  nrkg export --format graphml -o graph.graphml"
+                "\n  nrkg export --format csv -o graph")
+    e.add_argument("--format", choices=["ttl", "nt", "trig", "jsonld", "graphml", "csv"], required=True,
+                   help="RDF serialisation, or the entity graph as GraphML or CSV node and edge lists")
     e.add_argument("-o", "--output", required=True, metavar="FILE", help="output file, or - for stdout")
 
     val = command("validate", "OWL consistency (HermiT) and SHACL shapes",

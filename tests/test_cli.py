@@ -77,3 +77,31 @@ def test_every_command_has_help():
     for cmd in ("build", "query", "export", "viz", "validate", "explain", "stats", "path", "timeline"):
         r = run_cli(cmd, "--help")
         assert r.returncode == 0 and "Example" in r.stdout, cmd
+
+
+def test_export_graphml_and_csv_read_back(tmp_path):
+    import csv as csvmod
+
+    import networkx as nx
+
+    r = run_cli("export", "--format", "graphml", "-o", str(tmp_path / "g.graphml"))
+    assert r.returncode == 0, r.stderr
+    g = nx.read_graphml(tmp_path / "g.graphml", force_multigraph=True)
+    assert g.number_of_nodes() == 146 and g.number_of_edges() == 145
+    russia = g.nodes["https://w3id.org/nato-russia-kg/id/state/russia"]
+    assert russia["label"] == "Russia" and russia["group"] == "State"
+    r = run_cli("export", "--format", "csv", "-o", str(tmp_path / "g"))
+    assert r.returncode == 0, r.stderr
+    with open(tmp_path / "g.nodes.csv", encoding="utf-8", newline="") as fh:
+        nodes = list(csvmod.DictReader(fh))
+    with open(tmp_path / "g.edges.csv", encoding="utf-8", newline="") as fh:
+        edges = list(csvmod.DictReader(fh))
+    assert len(nodes) == 146 and len(edges) == 145
+    suspension = [e for e in edges if e["relation"] == "suspended by"]
+    assert suspension[0]["first_rule"] == "agreement.suspend-application"
+    assert "suspend our application of the CFE Treaty" in suspension[0]["first_quote"]
+    first = (tmp_path / "g.edges.csv").read_bytes()
+    run_cli("export", "--format", "csv", "-o", str(tmp_path / "g"))
+    assert (tmp_path / "g.edges.csv").read_bytes() == first
+    r = run_cli("export", "--format", "csv", "-o", "-")
+    assert r.returncode == 2 and "two files" in r.stderr
