@@ -301,7 +301,7 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--graph", metavar="FILE", help="query a built file (.trig/.ttl/.nt/.jsonld) instead of building from --seeds")
     q.add_argument("--list", action="store_true", help="list the named queries with their questions")
 
-    e = command("export", "write the graph in one RDF format",
+    e = command("export", "write the graph as RDF (ttl, nt, trig, jsonld) or as GraphML or CSV",
                 "Write the whole graph in one RDF format (ttl, nt, trig, jsonld with an inline context), or the entity "
                 "graph for graph tools and spreadsheets: GraphML, or CSV as two files NAME.nodes.csv and NAME.edges.csv."
                 "\n\nExamples:\n  nrkg export --format jsonld -o graph.jsonld\n  nrkg export --format graphml -o graph.graphml"
