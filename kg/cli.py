@@ -271,7 +271,7 @@ def parser() -> argparse.ArgumentParser:
         cmd.set_defaults(func=globals()[f"cmd_{name}"])
         return cmd
 
-    b = command("build", "extract the graph and write Turtle + TriG",
+    b = command("build", "extract and check the graph; write Turtle, TriG and the browser page",
                 "Extract the graph from the seed documents, check it (HermiT and SHACL, unless --no-validate) and "
                 "write out/nato-russia.ttl (ontology + facts + evidence), out/nato-russia.trig (one named graph per "
                 "document, plus the inferred graph) and out/graph.html (the browser page).\n"
