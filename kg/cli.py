@@ -264,9 +264,13 @@ def parser() -> argparse.ArgumentParser:
     seeds = argparse.ArgumentParser(add_help=False)
     seeds.add_argument("--seeds", metavar="DIR", help="folder of .txt documents and catalogue.yaml (default: ./seeds)")
 
-    def command(name: str, help_text: str, description: str) -> argparse.ArgumentParser:
+    reasoning = argparse.ArgumentParser(add_help=False)
+    reasoning.add_argument("--timeout", type=float, default=120.0, metavar="S",
+                           help="time limit for the reasoner (default 120 s)")
+
+    def command(name: str, help_text: str, description: str, extra=()) -> argparse.ArgumentParser:
         """One subcommand: shares --seeds, shows its description and examples verbatim, runs cmd_<name>."""
-        cmd = sub.add_parser(name, parents=[seeds], help=help_text, description=description,
+        cmd = sub.add_parser(name, parents=[seeds, *extra], help=help_text, description=description,
                              formatter_class=argparse.RawDescriptionHelpFormatter)
         cmd.set_defaults(func=globals()[f"cmd_{name}"])
         return cmd
@@ -276,12 +280,11 @@ def parser() -> argparse.ArgumentParser:
                 "write out/nato-russia.ttl (ontology + facts + evidence), out/nato-russia.trig (one named graph per "
                 "document, plus the inferred graph) and out/graph.html (the browser page).\n"
                 "Exit codes: 0 ok, 1 the graph does not validate (outputs written), 2 bad input.\n\n"
-                "Example:\n  nrkg build --out out")
+                "Example:\n  nrkg build --out out", extra=[reasoning])
     b.add_argument("--out", metavar="DIR", default="out", help="output folder (default: out)")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     b.add_argument("--no-page", action="store_true", help="do not write the browser page graph.html")
     b.add_argument("--no-validate", action="store_true", help="skip HermiT and SHACL (see `nrkg validate`)")
-    b.add_argument("--timeout", type=float, default=120.0, metavar="S", help="time limit for the reasoner (default 120 s)")
 
     v = command("viz", "write the offline browser page (whole graph or one neighbourhood)",
                 "Write a self-contained HTML page to explore the graph: search, filters by class, "
@@ -310,12 +313,11 @@ def parser() -> argparse.ArgumentParser:
                    help="RDF serialisation, or the entity graph as GraphML or CSV node and edge lists")
     e.add_argument("-o", "--output", required=True, metavar="FILE", help="output file, or - for stdout")
 
-    val = command("validate", "OWL consistency (HermiT) and SHACL shapes",
+    command("validate", "OWL consistency (HermiT) and SHACL shapes",
                 "Check the graph: OWL 2 DL consistency with owlready2's HermiT (Java needed) and the "
                 "SHACL shapes of ontology/shapes.ttl.\nExit codes: 0 conforms, 1 violations or "
                 "inconsistency found, 2 could not run (bad input, Java missing, time limit).\n\n"
-                "Example:\n  nrkg validate --timeout 60")
-    val.add_argument("--timeout", type=float, default=120.0, metavar="S", help="time limit for the reasoner (default 120 s)")
+                "Example:\n  nrkg validate --timeout 60", extra=[reasoning])
 
     ex = command("explain", "everything the graph knows about an entity, with evidence",
                 "Every fact about an entity (by label or alias), each with its quote, document and "

@@ -48,6 +48,7 @@ class Extractor:
         self.book = book
         self._iris: dict[str, URIRef] = {}
         self._constants: dict[str, URIRef | Literal] = {}
+        self._docs: dict[str, dict] = {}
         self._order = {r.id: i for i, r in enumerate(book.relations)}
         self._order.update({f"gaz.{e}": -1 for e in book.entities})
 
@@ -209,22 +210,11 @@ class Extractor:
     def _emit(self, rule: RelationRule, ad, sent: Sentence, env: dict, mode: str) -> list[Fact]:
         ev = self._evidence(ad, sent, rule.id)
         doc = ad.doc
-        values: dict[str, URIRef | Literal | None] = {
-            "$doc": doc.iri,
-            "$docdate": doc.date.literal() if doc.date else None,
-            "$quote": Literal(ev.quote),
-        }
-        fill: dict[str, Binding | None] = dict(env)
-        doc_actors = {"voice": doc.voice, "speaker": doc.speaker}
-        for i, party in enumerate(doc.parties[:2], start=1):
-            doc_actors[f"party{i}"] = party
-        for key, eid in doc_actors.items():
-            fill[key] = self._entity_binding(eid)
-        if doc.date:
-            fill["docdate"] = Binding(doc.date.literal(), doc.date.value, doc.date.value, None)
+        values: dict[str, URIRef | Literal | None] = {"$doc": doc.iri, "$quote": Literal(ev.quote)}
+        fill: dict[str, Binding | None] = {**env, **self._doc_bindings(doc)}
         for name, t in rule.let:
-            lit = self._constant(t)
-            fill[name] = Binding(lit, slugify(t.split(":")[-1].strip('"@')), t.split(":")[-1].strip('"@'), None)
+            local = t.split(":")[-1].strip('"@')
+            fill[name] = Binding(self._constant(t), slugify(local), local, None)
         for name, b in fill.items():
             if "$" + name not in values or values["$" + name] is None:
                 values["$" + name] = b.iri if b is not None else None
@@ -265,6 +255,19 @@ class Extractor:
         out += self._event_status(out, doc, ev)
         return out
 
+    def _doc_bindings(self, doc) -> dict[str, Binding | None]:
+        """$voice, $speaker, $party1, $party2 and $docdate of a document, computed once per document."""
+        cached = self._docs.get(doc.id)
+        if cached is None:
+            actors = {"voice": doc.voice, "speaker": doc.speaker}
+            for i, party in enumerate(doc.parties[:2], start=1):
+                actors[f"party{i}"] = party
+            cached = {key: self._entity_binding(eid) for key, eid in actors.items()}
+            if doc.date:
+                cached["docdate"] = Binding(doc.date.literal(), doc.date.value, doc.date.value, None)
+            self._docs[doc.id] = cached
+        return cached
+
     def _constant(self, t: str):
         c = self._constants.get(t)
         if c is None:
@@ -298,9 +301,9 @@ class Extractor:
         for f in facts:
             if f.p != KG.date or f.mode != "asserted":
                 continue
-            d = DateValue(str(f.o), {10: "day", 7: "month", 4: "year"}[len(str(f.o))])
-            n = min(len(d.value), len(doc.date.value))
-            a, b = d.value[:n], doc.date.value[:n]
+            value = str(f.o)  # compared at the coarser of the two precisions
+            n = min(len(value), len(doc.date.value))
+            a, b = value[:n], doc.date.value[:n]
             if a > b:
                 out.append(Fact(f.s, KG.eventStatus, KG.scheduled, ev))
             elif a < b:

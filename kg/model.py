@@ -63,8 +63,6 @@ class Sentence:
     index: int
     start: int  # character offsets into Document.text, stripped of surrounding space
     end: int
-    tok_start: int
-    tok_end: int
 
 
 @dataclass(frozen=True)
@@ -73,8 +71,6 @@ class Mention:
 
     start: int
     end: int
-    tok_start: int
-    tok_end: int
     sent: int
     text: str
     entity: str  # gazetteer id, or "date" for dates

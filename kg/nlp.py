@@ -65,38 +65,27 @@ class Analyser:
         text = doc.text
         lines = [(m.start(), m.end()) for m in LINE.finditer(text)]
         sentences: list[Sentence] = []
+        starts: list[int] = []  # sentence start offsets, for sentence_at
         mentions: list[Mention] = []
-        tok_base = 0
         voice = self.book.entities.get(doc.voice) if doc.voice else None
         boilerplate = [rx for _, rx in self.book.boilerplate]
         for (ls, le), sdoc in zip(lines, self.nlp.pipe(text[a:b] for a, b in lines)):
             if any(rx.search(text, ls, le) for rx in boilerplate):
-                tok_base += len(sdoc)
                 continue
-            first = len(sentences)
             for sent in sdoc.sents:
                 raw = sent.text
                 body = raw.strip()
                 if not body:
                     continue
                 start = ls + sent.start_char + (len(raw) - len(raw.lstrip()))
-                sentences.append(Sentence(len(sentences), start, start + len(body),
-                                          tok_base + sent.start, tok_base + sent.end))
-            starts = [x.start for x in sentences[first:]]
-
-            def sentence_of(char: int) -> int | None:
-                i = bisect_right(starts, char) - 1
-                if i < 0:
-                    return None
-                sent = sentences[first + i]
-                return sent.index if char < sent.end else None
+                sentences.append(Sentence(len(sentences), start, start + len(body)))
+                starts.append(start)
 
             def add(span: Span, eid: str, cls: str, layer: str, rule: str) -> None:
                 s_abs = ls + span.start_char
-                idx = sentence_of(s_abs)
-                if idx is not None:
-                    mentions.append(Mention(s_abs, ls + span.end_char, tok_base + span.start, tok_base + span.end,
-                                            idx, span.text, eid, cls, layer, rule))
+                sent = sentence_at(sentences, starts, s_abs)
+                if sent is not None:
+                    mentions.append(Mention(s_abs, ls + span.end_char, sent.index, span.text, eid, cls, layer, rule))
 
             taken: set[int] = set()
             by_layer: dict[str, list[Span]] = {"entity": [], "topic": []}
@@ -112,14 +101,12 @@ class Analyser:
                 for _, st, en in self.pronouns(sdoc):
                     if st not in taken and sdoc[st].text != "US":
                         add(sdoc[st:en], voice.id, voice.cls, "entity", "voice.pronoun")
-            tok_base += len(sdoc)
-        mentions += self._dates(doc, sentences)
+        mentions += self._dates(doc, sentences, starts)
         mentions.sort(key=lambda m: (m.start, m.end, m.layer, m.entity))
         return AnalysedDoc(doc, sentences, mentions)
 
-    def _dates(self, doc: Document, sentences: list[Sentence]) -> list[Mention]:
+    def _dates(self, doc: Document, sentences: list[Sentence], starts: list[int]) -> list[Mention]:
         """Date mentions: each date rule runs once over the document; earlier rules win overlaps."""
-        starts = [s.start for s in sentences]
         out: list[Mention] = []
         covered: list[tuple[int, int]] = []
         for rule in self.book.dates:
@@ -128,12 +115,12 @@ class Analyser:
                 if "\n" in m.group(0) or any(st < ce and cs < en for cs, ce in covered):
                     continue
                 covered.append((st, en))
-                i = bisect_right(starts, st) - 1
-                if i < 0 or en > sentences[i].end:
+                sent = sentence_at(sentences, starts, st)
+                if sent is None or en > sent.end:
                     continue
                 value = resolve_date(rule, m.groupdict(), doc.date)
                 if value is not None:
-                    out.append(Mention(st, en, -1, -1, sentences[i].index, m.group(0), "date", "Date", "date", rule.id, value))
+                    out.append(Mention(st, en, sent.index, m.group(0), "date", "Date", "date", rule.id, value))
         return out
 
     def _metonymy(self, sdoc: Doc, span: Span, eid: str) -> str:
@@ -145,6 +132,14 @@ class Analyser:
         if nxt in self.meto_after or prev in self.meto_before:
             return actor
         return eid
+
+
+def sentence_at(sentences: list[Sentence], starts: list[int], char: int) -> Sentence | None:
+    """The sentence containing character offset `char` (starts[i] == sentences[i].start), if any."""
+    i = bisect_right(starts, char) - 1
+    if i < 0 or char >= sentences[i].end:
+        return None
+    return sentences[i]
 
 
 def resolve_date(rule: DateRule, groups: dict, doc_date: DateValue | None) -> DateValue | None:

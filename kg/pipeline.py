@@ -34,15 +34,12 @@ class BuildResult:
         per_class = Counter()
         top = ["Person", "State", "Organization", "Agreement", "Event", "Place", "Dispute", "Proposal",
                "CooperationArea", "Vessel", "Policy", "Relationship", "Position"]
-        typed: dict = {}
+        tops: dict = {}
         for f in self.facts:  # extracted types only: inferred supertypes would count entities twice
             if f.p == RDF.type and f.mode == "asserted":
-                typed.setdefault(f.s, set()).add(str(f.o).split("#")[-1])
-        for types in typed.values():
-            for c in top:
-                if types & _subclasses(self.book, c):
-                    per_class[c] += 1
-                    break
+                tops.setdefault(f.s, set()).add(self.book.top_class.get(str(f.o).split("#")[-1]))
+        for found in tops.values():
+            per_class[next(c for c in top if c in found)] += 1
         asserted = [f for f in self.facts if f.mode == "asserted"]
         return {
             "documents": len(self.docs),
@@ -59,13 +56,6 @@ class BuildResult:
         }
 
 
-def _subclasses(book: Rulebook, cls: str) -> set[str]:
-    from kg.rules import load_ontology
-
-    onto = load_ontology()
-    return set(onto.classes.get(cls, {cls}))
-
-
 PARALLEL_MIN_CHARS = 2_000_000  # below this, starting worker processes costs more than it saves
 
 _worker: tuple | None = None
@@ -77,10 +67,13 @@ def _init_worker(rules_dir: str) -> None:
     _worker = (Analyser(book), Extractor(book))
 
 
-def _process(doc: Document) -> tuple[AnalysedDoc, list[Fact]]:
-    analyser, extractor = _worker
+def _run(analyser: Analyser, extractor: Extractor, doc: Document) -> tuple[AnalysedDoc, list[Fact]]:
     ad = analyser.analyse(doc)
     return ad, extractor.extract(ad)
+
+
+def _process(doc: Document) -> tuple[AnalysedDoc, list[Fact]]:
+    return _run(*_worker, doc)
 
 
 def extract_corpus(docs: list[Document], book: Rulebook, rules_dir: Path, jobs: int | None = None):
@@ -96,10 +89,7 @@ def extract_corpus(docs: list[Document], book: Rulebook, rules_dir: Path, jobs: 
             pairs = list(pool.map(_process, docs, chunksize=max(1, len(docs) // (jobs * 8))))
     else:
         analyser, extractor = Analyser(book), Extractor(book)
-        pairs = []
-        for d in docs:
-            ad = analyser.analyse(d)
-            pairs.append((ad, extractor.extract(ad)))
+        pairs = [_run(analyser, extractor, d) for d in docs]
     return [a for a, _ in pairs], [f for _, fs in pairs for f in fs]
 
 

@@ -148,6 +148,7 @@ class Rulebook:
     cues: list[Cue] = field(default_factory=list)
     actor_cues: dict = field(default_factory=dict)
     boilerplate: list[tuple[str, re.Pattern]] = field(default_factory=list)
+    top_class: dict[str, str] = field(default_factory=dict)  # class -> its top-level class (Event for Summit)
     folders: dict[str, str] = field(default_factory=dict)  # class -> IRI folder
     files: dict[str, str] = field(default_factory=dict)  # rule id -> file name
 
@@ -437,6 +438,7 @@ def load_rulebook(rules_dir: Path = RULES_DIR, ontology: Path = ONTOLOGY) -> Rul
     for cls in onto.classes:
         for top, folder in FOLDER_OF.items():
             if top in onto.classes and cls in onto.expand(top):
+                book.top_class[cls] = top
                 book.folders[cls] = folder
     for path in sorted(rules_dir.glob("relations*.yaml")):
         book.relations += load_relations(path, onto, book.entities, seen)

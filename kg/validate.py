@@ -56,10 +56,16 @@ class Report:
 
 # ------------------------------------------------------------------------------------ OWL
 
-def reasoner_input(ds: Dataset) -> bytes:
-    """N-Triples for HermiT: ontology + types and object-property facts between resources."""
+def _provenance_records(ds: Dataset) -> set:
+    return {s for t in PROVENANCE_TYPES for s in ds.subjects(RDF.type, t)}
+
+
+def reasoner_input(ds: Dataset, skip: set | None = None) -> bytes:
+    """N-Triples for HermiT: ontology + types and object-property facts between resources.
+
+    skip: the evidence and claim records to leave out (found here when not given)."""
     g = Graph()
-    skip = {s for t in PROVENANCE_TYPES for s in ds.subjects(RDF.type, t)}
+    skip = _provenance_records(ds) if skip is None else skip
     for s, p, o in ds.triples((None, None, None)):
         if s in skip or isinstance(o, Literal) or p in (RDF.subject, RDF.predicate, RDF.object):
             continue
@@ -127,8 +133,8 @@ class ReasonerJob:
         if shutil.which("java") is None:
             raise ReasonerError("Java is not installed, so HermiT cannot run; install a JRE (apt-get install default-jre-headless)")
         self.timeout = timeout
-        data = reasoner_input(ds)
-        skip = {s for t in PROVENANCE_TYPES for s in ds.subjects(RDF.type, t)}
+        skip = _provenance_records(ds)
+        data = reasoner_input(ds, skip)
         entities = sorted({str(s) for s in ds.subjects(RDF.type, None) if s not in skip and str(s).startswith(str(ID))})
         properties = sorted(str(p) for p in ds.subjects(RDF.type, OWL.ObjectProperty) if str(p).startswith(str(KG)))
         ctx = multiprocessing.get_context("spawn")

@@ -76,10 +76,7 @@ def page_data(docs: list[Document], facts: list[Fact], book: Rulebook, max_evide
     """
     cap = MAX_EVIDENCE if max_evidence is None else (max_evidence or 10**9)
     onto = load_ontology()
-    top_of = {}
-    for top in STYLE:
-        for c in onto.classes.get(top, {top}):
-            top_of[c] = top
+    top_of = {c: top for c, top in book.top_class.items() if top in STYLE}
     doc_year = {d.id: (d.date.year if d.date else None) for d in docs}
 
     labels: dict[URIRef, str] = {}
