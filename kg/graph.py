@@ -22,7 +22,6 @@ from kg.rules import ONTOLOGY, Rulebook
 
 G_ONTOLOGY = ID["graph/ontology"]
 G_VOCAB = ID["graph/vocabulary"]
-OA = Namespace("http://www.w3.org/ns/oa#")
 PREFIXES = {"kg": KG, "prov": PROV, "dcterms": DCTERMS, "skos": SKOS, "nif": NIF,
             "owl": OWL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD}
 # One prefix per IRI folder, so that IRIs read as state:russia, agreement:cfe-treaty, ...
