@@ -128,7 +128,7 @@ def cmd_viz(args) -> int:
 
 
 def cmd_query(args) -> int:
-    from kg.query import format_result, named_queries, resolve, run
+    from kg.query import format_result, named_queries, resolve
 
     if args.list:
         for name, q in named_queries().items():
@@ -137,29 +137,57 @@ def cmd_query(args) -> int:
     if not args.query:
         raise KGError("nrkg query: give a query name, a .rq file or SPARQL text; `nrkg query --list` shows the names")
     label, text = resolve(args.query)
-    if args.graph:
-        ds = load_graph(Path(args.graph))
-    else:
-        ds = _build(args).dataset
-    res = run(ds, label, text)
-    sys.stdout.write(format_result(res, args.format))
+    store = _store(args)
+    sys.stdout.write(format_result(store.query(label, text), args.format))
     return 0
 
 
-def load_graph(path: Path):
-    from rdflib import Dataset
+def _store(args, result=None):
+    """The store to query: a built file (--graph) or a fresh build, in rdflib or Oxigraph."""
+    from kg.store import open_store
 
-    if not path.is_file():
-        raise KGError(f"{path}: graph file not found; run `nrkg build` first or drop --graph")
-    fmt = {".trig": "trig", ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}.get(path.suffix)
-    if fmt is None:
-        raise KGError(f"{path}: unknown graph format; use .trig, .ttl, .nt or .jsonld")
-    ds = Dataset(default_union=True)
-    try:
-        ds.parse(path, format=fmt)
-    except Exception as exc:  # noqa: BLE001
-        raise KGError(f"{path}: cannot parse ({str(exc).splitlines()[0]}); rebuild it with `nrkg build`") from None
-    return ds
+    if args.graph:
+        return open_store(args.store, path=Path(args.graph))
+    return open_store(args.store, dataset=(result or _build(args)).dataset)
+
+
+def cmd_serve(args) -> int:
+    from kg.server import Limits, serve
+
+    if args.timeout <= 0 or args.max_rows < 1 or args.max_body < 1024 or args.workers < 1:
+        raise KGError("serve: --timeout must be > 0, --max-rows >= 1, --max-body >= 1024 and --workers >= 1")
+    if args.graph:
+        store = _store(args)
+        beside = Path(args.graph).parent / GRAPH_PAGE
+        page = beside.read_text(encoding="utf-8") if beside.is_file() else None
+    else:
+        from kg.viz import add_timeline, page_data, render
+
+        result = _build(args)
+        store = _store(args, result)
+        page = render(add_timeline(page_data(result.docs, result.facts, result.book), result.dataset, result.book))
+    limits = Limits(timeout=args.timeout, max_rows=args.max_rows, max_body=args.max_body, workers=args.workers)
+    serve(store, host=args.host, port=args.port, limits=limits, graph_page=page, cors=args.cors, quiet=args.quiet)
+    return 0
+
+
+def cmd_push(args) -> int:
+    from kg.push import push
+
+    t0 = time.perf_counter()
+    if args.input:
+        from kg.store import RdflibStore
+
+        ds = RdflibStore.load(Path(args.input)).ds
+    else:
+        ds = _build(args).dataset
+    pushed = push(ds, args.endpoint, args.graph, timeout=args.timeout)
+    total = sum(p.triples for p in pushed)
+    print(f"Pushed {total} triples in {len(pushed)} graph{'s' if len(pushed) != 1 else ''} to {args.endpoint} "
+          f"in {time.perf_counter() - t0:.1f} s")
+    for p in pushed:
+        print(f"  {p.triples:>7}  <{p.graph}>")
+    return 0
 
 
 def cmd_export(args) -> int:
@@ -295,13 +323,20 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--depth", type=int, default=1, metavar="N", help="hops around --focus (default: 1)")
     v.add_argument("--open", action="store_true", help="open the page in the default browser")
 
+    store = argparse.ArgumentParser(add_help=False)
+    store.add_argument("--store", choices=["rdflib", "oxigraph"], default="rdflib",
+                       help="query engine: rdflib (default) or oxigraph (pyoxigraph: faster, for large graphs)")
+    store.add_argument("--graph", metavar="FILE",
+                       help="use a built file (.trig/.ttl/.nt/.nq/.jsonld) instead of building from --seeds")
+
     q = command("query", "run a named query, a .rq file or SPARQL text",
                 "Run SPARQL on the graph (read-only, offline).\n\n"
                 "Examples:\n  nrkg query --list\n  nrkg query agreements\n"
-                "  nrkg query 'SELECT ?p WHERE { ?p a kg:Person }' --format csv")
+                "  nrkg query 'SELECT ?p WHERE { ?p a kg:Person }' --format csv\n"
+                "  nrkg query timeline --graph out/nato-russia.trig --store oxigraph", extra=[store])
     q.add_argument("query", nargs="?", help="query name (see --list), path to a .rq file, or SPARQL text")
-    q.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default: table)")
-    q.add_argument("--graph", metavar="FILE", help="query a built file (.trig/.ttl/.nt/.jsonld) instead of building from --seeds")
+    q.add_argument("--format", choices=["table", "csv", "tsv", "json", "xml"], default="table",
+                   help="output format: a table, or SPARQL results as csv, tsv, json or xml (default: table)")
     q.add_argument("--list", action="store_true", help="list the named queries with their questions")
 
     e = command("export", "write the graph as RDF (ttl, nt, trig, jsonld) or as GraphML or CSV",
@@ -344,6 +379,34 @@ def parser() -> argparse.ArgumentParser:
     pa.add_argument("a", help="first entity (label or alias)")
     pa.add_argument("b", help="second entity (label or alias)")
     pa.add_argument("--limit", type=int, default=3, help="at most this many shortest paths (default 3)")
+    sv = command("serve", "a read-only SPARQL endpoint with a query page and the graph page",
+                 "Serve the graph over HTTP: a SPARQL 1.1 Protocol endpoint at /sparql (GET, POST form, POST "
+                 "application/sparql-query; SPARQL JSON, XML, CSV, TSV, Turtle, N-Triples or JSON-LD by Accept), "
+                 "a query page at / and the graph page at /graph. Read-only: Update, SERVICE, FROM and LOAD are "
+                 "refused; each query has a time limit and a row cap.\n\n"
+                 "Examples:\n  nrkg serve\n  nrkg serve --graph out/nato-russia.trig --store oxigraph --port 8080\n"
+                 "  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT ?s WHERE { ?s a kg:State }' "
+                 "http://127.0.0.1:8000/sparql", extra=[store])
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    sv.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    sv.add_argument("--timeout", type=float, default=10.0, metavar="S", help="time limit per query (default 10 s)")
+    sv.add_argument("--max-rows", type=int, default=10_000, metavar="N", help="results returned at most (default 10000)")
+    sv.add_argument("--max-body", type=int, default=64 * 1024, metavar="BYTES",
+                    help="largest request body accepted (default 65536)")
+    sv.add_argument("--workers", type=int, default=2, metavar="N", help="queries run at once, one process each (default 2)")
+    sv.add_argument("--cors", action="store_true", help="allow cross-origin requests from any web page (off by default)")
+    sv.add_argument("-q", "--quiet", action="store_true", help="no access log")
+
+    pu = command("push", "load the graph into a triplestore (SPARQL 1.1 Graph Store Protocol)",
+                 "Send every named graph to a store's Graph Store endpoint with PUT ?graph=IRI (replacing what "
+                 "was there), or the whole graph into one graph with --graph.\n\n"
+                 "Examples:\n  nrkg push --endpoint http://127.0.0.1:7878/store\n"
+                 "  nrkg push --endpoint http://localhost:3030/nrkg/data --graph https://example.org/nato-russia "
+                 "--input out/nato-russia.trig")
+    pu.add_argument("--endpoint", required=True, metavar="URL", help="the store's Graph Store endpoint")
+    pu.add_argument("--graph", metavar="IRI", help="put everything into this one graph instead of one per named graph")
+    pu.add_argument("--input", metavar="FILE", help="push a built file (.trig keeps the named graphs) instead of building")
+    pu.add_argument("--timeout", type=float, default=120.0, metavar="S", help="time limit per request (default 120 s)")
     return p
 
 

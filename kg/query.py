@@ -91,6 +91,8 @@ def check(label: str, text: str):
     try:
         parsed = parseQuery(text)
     except ParseException as exc:
+        if _is_update(text):
+            raise QueryError(f"{label}: SPARQL Update is not allowed; the graph is read-only") from None
         raise QueryError(f"{label}: syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}") from None
     except Exception as exc:  # noqa: BLE001 - rdflib raises several kinds
         raise QueryError(f"{label}: cannot parse the query ({exc})") from None
@@ -104,6 +106,16 @@ def check(label: str, text: str):
         return prepareQuery(text, initNs={p: str(ns) for p, ns in PREFIXES.items()})
     except Exception as exc:  # noqa: BLE001
         raise QueryError(f"{label}: cannot prepare the query ({exc})") from None
+
+
+def _is_update(text: str) -> bool:
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parseUpdate(text)
+    except Exception:  # noqa: BLE001 - not an update either: the query's syntax error stands
+        return False
+    return True
 
 
 def _strip_strings(text: str) -> str:
@@ -150,31 +162,70 @@ def short(term, ns=None) -> str:
     return str(term)
 
 
+# Media types the endpoint can answer with, per kind of result (first one is the default).
+SELECT_TYPES = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml",
+                "text/csv": "csv", "text/tab-separated-values": "tsv",
+                "application/json": "json", "application/xml": "xml"}
+GRAPH_TYPES = {"text/turtle": "ttl", "application/n-triples": "nt", "application/ld+json": "jsonld"}
+
+
+def _term_json(v) -> dict:
+    if isinstance(v, URIRef):
+        return {"type": "uri", "value": str(v)}
+    if isinstance(v, BNode):
+        return {"type": "bnode", "value": str(v)}
+    d = {"type": "literal", "value": str(v)}
+    if isinstance(v, Literal) and v.language:
+        d["xml:lang"] = v.language
+    elif isinstance(v, Literal) and v.datatype:
+        d["datatype"] = str(v.datatype)
+    return d
+
+
+def _tsv_term(v) -> str:
+    return "" if v is None else v.n3().replace("\t", "\\t")
+
+
+def _graph_text(g: Graph, fmt: str) -> str:
+    if fmt == "nt":
+        lines = g.serialize(format="nt").splitlines()
+        return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
+    if fmt == "jsonld":  # inline context: nothing remote is ever referenced
+        return g.serialize(format="json-ld", context={p: str(ns) for p, ns in sorted(PREFIXES.items())}, auto_compact=True)
+    for p, ns in PREFIXES.items():
+        g.bind(p, ns, override=True, replace=True)
+    return g.serialize(format="turtle")
+
+
 def format_result(res: Result, fmt: str) -> str:
-    if res.kind == "ask":
-        return json.dumps({"head": {}, "boolean": res.boolean}) + "\n" if fmt == "json" else ("true\n" if res.boolean else "false\n")
+    """A result as text: table (for people), csv, tsv, json or xml (SPARQL 1.1 results formats).
+
+    CONSTRUCT / DESCRIBE results come out as Turtle, or as N-Triples / JSON-LD for fmt nt / jsonld
+    (and JSON-LD for json, Turtle for anything else).
+    """
     if res.kind == "graph":
-        return res.graph.serialize(format="json-ld" if fmt == "json" else "longturtle")
+        return _graph_text(res.graph, {"json": "jsonld", "nt": "nt", "jsonld": "jsonld"}.get(fmt, "ttl"))
+    if fmt == "xml":
+        return _xml(res)
+    if res.kind == "ask":
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": res.boolean}) + "\n"
+        if fmt in ("csv", "tsv"):
+            return f"{'?' if fmt == 'tsv' else ''}_askResult\n{'true' if res.boolean else 'false'}\n"
+        return "true\n" if res.boolean else "false\n"
     if fmt == "csv":
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = csv.writer(buf, lineterminator="\r\n")
         w.writerow(res.vars)
         for row in res.rows:
             w.writerow(["" if v is None else str(v) for v in row])
         return buf.getvalue()
+    if fmt == "tsv":
+        lines = ["\t".join("?" + v for v in res.vars)]
+        lines += ["\t".join(_tsv_term(v) for v in row) for row in res.rows]
+        return "\n".join(lines) + "\n"
     if fmt == "json":
-        def term(v):
-            if isinstance(v, URIRef):
-                return {"type": "uri", "value": str(v)}
-            if isinstance(v, BNode):
-                return {"type": "bnode", "value": str(v)}
-            d = {"type": "literal", "value": str(v)}
-            if isinstance(v, Literal) and v.language:
-                d["xml:lang"] = v.language
-            elif isinstance(v, Literal) and v.datatype:
-                d["datatype"] = str(v.datatype)
-            return d
-        bindings = [{k: term(v) for k, v in zip(res.vars, row) if v is not None} for row in res.rows]
+        bindings = [{k: _term_json(v) for k, v in zip(res.vars, row) if v is not None} for row in res.rows]
         return json.dumps({"head": {"vars": res.vars}, "results": {"bindings": bindings}}, indent=1, ensure_ascii=False) + "\n"
     # table
     cells = [[short(v) for v in row] for row in res.rows]
@@ -183,4 +234,37 @@ def format_result(res: Result, fmt: str) -> str:
         return "  ".join((v if len(v) <= 60 else v[:57] + "...").ljust(w) for v, w in zip(vals, widths)).rstrip()
     out = [line(res.vars), line(["-" * w for w in widths])] + [line(r) for r in cells]
     out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def _xml(res: Result) -> str:
+    """SPARQL Query Results XML Format, written with the standard library's XML escaping."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    out = ['<?xml version="1.0" encoding="utf-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+    out += [f"<variable name={quoteattr(v)}/>" for v in res.vars]
+    out.append("</head>")
+    if res.kind == "ask":
+        out.append(f"<boolean>{'true' if res.boolean else 'false'}</boolean>")
+    else:
+        out.append("<results>")
+        for row in res.rows:
+            out.append("<result>")
+            for name, v in zip(res.vars, row):
+                if v is None:
+                    continue
+                if isinstance(v, URIRef):
+                    cell = f"<uri>{escape(str(v))}</uri>"
+                elif isinstance(v, BNode):
+                    cell = f"<bnode>{escape(str(v))}</bnode>"
+                elif v.language:
+                    cell = f"<literal xml:lang={quoteattr(v.language)}>{escape(str(v))}</literal>"
+                elif v.datatype:
+                    cell = f"<literal datatype={quoteattr(str(v.datatype))}>{escape(str(v))}</literal>"
+                else:
+                    cell = f"<literal>{escape(str(v))}</literal>"
+                out.append(f"<binding name={quoteattr(name)}>{cell}</binding>")
+            out.append("</result>")
+        out.append("</results>")
+    out.append("</sparql>")
     return "\n".join(out) + "\n"

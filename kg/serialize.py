@@ -95,6 +95,11 @@ def to_turtle(ds: Dataset) -> str:
     return _header() + "\n" + _blocks(g, g.namespace_manager)
 
 
+def graph_turtle(g: Graph) -> str:
+    """One graph as Turtle, sorted like the rest."""
+    return _header() + "\n" + _blocks(g, _bound(Graph()).namespace_manager)
+
+
 def to_trig(ds: Dataset) -> str:
     nm = _bound(Graph()).namespace_manager
     parts = [_header()]
