@@ -88,3 +88,11 @@ def test_claims_query_lists_the_negations(ds):
     negated = {(r[1], r[2], r[3]) for r in got if r[0] == "negated"}
     assert ("Treaty on Conventional Armed Forces in Europe", "signatory", "Baltic states") in negated
     assert ("Russia", "regards as adversary", "NATO") in negated
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_named_query_is_self_contained(name):
+    """Each file declares its prefixes, so it runs as it is on any SPARQL endpoint (YASGUI, Oxigraph, Fuseki)."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    prepareQuery(QUERIES[name].text)  # no initNs: an undeclared prefix raises
