@@ -154,8 +154,9 @@ def _store(args, result=None):
 def cmd_serve(args) -> int:
     from kg.server import Limits, serve
 
-    if args.timeout <= 0 or args.max_rows < 1 or args.max_body < 1024 or args.workers < 1:
-        raise KGError("serve: --timeout must be > 0, --max-rows >= 1, --max-body >= 1024 and --workers >= 1")
+    if args.timeout <= 0 or args.queue_wait <= 0 or args.max_rows < 1 or args.max_body < 1024 or args.workers < 1:
+        raise KGError("serve: --timeout and --queue-wait must be > 0, --max-rows >= 1, --max-body >= 1024 "
+                      "and --workers >= 1")
     if args.graph:
         store = _store(args)
         beside = Path(args.graph).parent / GRAPH_PAGE
@@ -166,7 +167,8 @@ def cmd_serve(args) -> int:
         result = _build(args)
         store = _store(args, result)
         page = render(add_timeline(page_data(result.docs, result.facts, result.book), result.dataset, result.book))
-    limits = Limits(timeout=args.timeout, max_rows=args.max_rows, max_body=args.max_body, workers=args.workers)
+    limits = Limits(timeout=args.timeout, max_rows=args.max_rows, max_body=args.max_body, workers=args.workers,
+                    queue_wait=args.queue_wait)
     serve(store, host=args.host, port=args.port, limits=limits, graph_page=page, cors=args.cors, quiet=args.quiet)
     return 0
 
@@ -394,6 +396,8 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--max-body", type=int, default=64 * 1024, metavar="BYTES",
                     help="largest request body accepted (default 65536)")
     sv.add_argument("--workers", type=int, default=2, metavar="N", help="queries run at once, one process each (default 2)")
+    sv.add_argument("--queue-wait", type=float, default=30.0, metavar="S",
+                    help="how long a request may wait for a free worker before 503 busy (default 30 s)")
     sv.add_argument("--cors", action="store_true", help="allow cross-origin requests from any web page (off by default)")
     sv.add_argument("-q", "--quiet", action="store_true", help="no access log")
 

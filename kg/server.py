@@ -43,6 +43,7 @@ class Limits:
     max_rows: int = 10_000     # solutions (or triples) returned at most
     max_body: int = 64 * 1024  # bytes of request body accepted
     workers: int = 2           # queries run at once
+    queue_wait: float = 30.0   # seconds a request may wait for a free worker before 503 busy
 
 
 # --- content negotiation ---------------------------------------------------------------
@@ -147,11 +148,12 @@ class QueryPool:
 
     async def run(self, label: str, text: str, select_type, graph_type) -> tuple:
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.limits.timeout
-        try:
-            worker = await asyncio.wait_for(self.idle().get(), self.limits.timeout)
+        try:  # waiting for a worker is bounded on its own: the time limit is for running the query
+            worker = await asyncio.wait_for(self.idle().get(), self.limits.queue_wait)
         except asyncio.TimeoutError:
-            return ("error", 503, f"{label}: the server is busy; every worker is running a query. Try again shortly")
+            return ("error", 503, f"{label}: the server is busy; every worker has been running queries for "
+                                  f"{self.limits.queue_wait:g} s. Try again shortly")
+        deadline = loop.time() + self.limits.timeout
         proc, conn = worker
         done = loop.create_future()
         try:
@@ -228,7 +230,8 @@ def make_app(store, limits: Limits = Limits(), *, graph_page: str | None = None,
                 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 
     def error(status: int, message: str) -> Response:
-        return PlainTextResponse(message.splitlines()[0] + "\n", status_code=status)
+        headers = {"Retry-After": "5"} if status == 503 else None
+        return PlainTextResponse(message.splitlines()[0] + "\n", status_code=status, headers=headers)
 
     async def sparql(request):
         params = request.query_params

@@ -13,6 +13,7 @@ import urllib.request
 from urllib.parse import urlencode
 
 from conftest import ROOT
+from kg.loadtest import rows_of  # noqa: F401 - the tests' one way to compare answers
 
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
 
@@ -75,22 +76,3 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def rows_of(sparql_json) -> list[tuple]:
-    """SPARQL JSON rows as sorted tuples of values, comparable across stores.
-
-    GROUP_CONCAT's order is undefined in SPARQL, so concatenated values are compared as sorted parts.
-    """
-    vars_ = sparql_json["head"]["vars"]
-
-    def cell(b):
-        if b is None:
-            return None
-        v = b["value"]
-        for sep in (" | ", "; ", ", "):
-            if sep in v:
-                return sep.join(sorted(v.split(sep)))
-        return v
-
-    return sorted(tuple(cell(row.get(v)) for v in vars_) for row in sparql_json["results"]["bindings"])
