@@ -4,6 +4,7 @@
     python benchmark.py            # seeds + a corpus scaled to 10 MB by repetition
     python benchmark.py --quick    # seeds only
     python benchmark.py --quick --no-page   # no browser either
+    python benchmark.py --only endpoint,stores   # nrkg serve under load; rdflib vs pyoxigraph at 1M triples
 
 Measures, for the seeds and for the scaled corpus:
 - build wall time of `python -m kg build` in a fresh process (interpreter start included),
@@ -17,6 +18,7 @@ for the seeds graph and a synthetic graph of 5,000 nodes (targets 2 s and 5 s).
 from __future__ import annotations
 
 import argparse
+import re
 import os
 import platform
 import shutil
@@ -160,35 +162,201 @@ def page_benchmark(tmp: Path) -> None:
     print("Targets: drawn and stable under 2 s (seeds) and under 5 s (5,000 nodes).")
 
 
+ID_IRI = re.compile(r"<(https://w3id\.org/nato-russia-kg/id/[^>]*)>")
+ONTOLOGY_GRAPH = "https://w3id.org/nato-russia-kg/id/graph/ontology"
+
+
+def scaled_graph(trig: Path, target_triples: int, dest: Path) -> tuple[Path, int]:
+    """The built graph repeated until it holds about target_triples quads, written as TriG.
+
+    Copy 0 is the graph as built; copy k (k >= 1) repeats every named graph but the ontology with
+    each IRI under /id/ suffixed "-k", so every copy is new individuals, documents, evidence and
+    named graphs in the same shape, and the named queries find the same kind of data at scale.
+    """
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+    by_graph: dict[str, list[str]] = {}
+    for q in store.quads_for_pattern(None, None, None, None):
+        by_graph.setdefault(q.graph_name.value, []).append(f"{q.subject} {q.predicate} {q.object} .")
+    per_copy = sum(len(v) for g, v in by_graph.items() if g != ONTOLOGY_GRAPH)
+    copies = max(1, round((target_triples - len(by_graph.get(ONTOLOGY_GRAPH, []))) / per_copy))
+    total = 0
+    with open(dest, "w", encoding="utf-8") as out:
+        for k in range(copies):
+            for g in sorted(by_graph):
+                if k and g == ONTOLOGY_GRAPH:
+                    continue
+                lines = by_graph[g]
+                text = f"<{g}> {{\n" + "\n".join(lines) + "\n}\n"
+                out.write(ID_IRI.sub(lambda m: f"<{m.group(1)}-{k}>", text) if k else text)
+                total += len(lines)
+    return dest, total
+
+
+def _store_child(kind: str, path: str, cap: float) -> None:
+    """In a fresh process: load `path` into the `kind` store, run every named query; print JSON."""
+    import json
+    import resource
+    import signal
+
+    from kg.query import named_queries
+    from kg.store import open_store
+
+    class Late(Exception):
+        pass
+
+    def late(*_):
+        raise Late
+
+    signal.signal(signal.SIGALRM, late)
+    t = time.perf_counter()
+    store = open_store(kind, path=Path(path))
+    load = time.perf_counter() - t
+    rss_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    times = {}
+    for name, q in named_queries().items():
+        t = time.perf_counter()
+        signal.setitimer(signal.ITIMER_REAL, cap)  # rdflib cannot be stopped any other way
+        try:
+            rows = len(store.query(name, q.text).rows)
+            times[name] = [time.perf_counter() - t, rows]
+        except Late:
+            times[name] = [None, None]
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    print(json.dumps({"load": load, "rss_load": rss_load, "triples": len(store), "queries": times,
+                      "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def store_run(kind: str, path: Path, cap: float) -> dict:
+    import json
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmark.py"), "--store-child", kind, str(path), str(cap)],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"{kind} store on {path.name} failed: {proc.stderr.strip()[-500:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def stores_benchmark(tmp: Path, trig: Path, target: int, cap: float) -> None:
+    """rdflib against pyoxigraph on the seeds graph and on the graph scaled to `target` triples."""
+    big, n = scaled_graph(trig, target, tmp / "scaled.trig")
+    print()
+    print(f"Stores: the built TriG and the same graph repeated to {n:,} quads ({big.stat().st_size / 1e6:.0f} MB of TriG); "
+          f"each store in a fresh process; queries stopped after {cap:g} s.")
+    results = {(label, kind): store_run(kind, path, cap) for label, path in (("seeds", trig), ("scaled", big))
+               for kind in ("rdflib", "oxigraph")}
+    print("| graph  | store    | triples   | load (parse + index) | peak memory after load | peak memory | all named queries |")
+    print("|--------|----------|-----------|----------------------|------------------------|-------------|-------------------|")
+    for (label, kind), r in results.items():
+        done = [t for t, _ in r["queries"].values() if t is not None]
+        late = len(r["queries"]) - len(done)
+        total = f"{sum(done):.2f} s" + (f" (+{late} stopped at {cap:g} s)" if late else "")
+        print(f"| {label:<6} | {kind:<8} | {r['triples']:>9,} | {r['load']:>18.2f} s | {r['rss_load']:>18.0f} MiB | "
+              f"{r['rss']:>7.0f} MiB | {total:>17} |")
+    print()
+    print("| named query (seconds)               | seeds rdflib | seeds oxigraph | scaled rdflib | scaled oxigraph |")
+    print("|-------------------------------------|--------------|----------------|---------------|-----------------|")
+    names = list(results[("seeds", "rdflib")]["queries"])
+
+    def cell(label, kind, name):
+        t, rows = results[(label, kind)]["queries"][name]
+        return f"> {cap:g}" if t is None else f"{t:.3f}"
+
+    for name in names:
+        print(f"| {name:<35} | {cell('seeds', 'rdflib', name):>12} | {cell('seeds', 'oxigraph', name):>14} | "
+              f"{cell('scaled', 'rdflib', name):>13} | {cell('scaled', 'oxigraph', name):>15} |")
+    for label in ("seeds", "scaled"):
+        rd, ox = results[(label, "rdflib")], results[(label, "oxigraph")]
+        print(f"{label}: oxigraph loads {rd['load'] / ox['load']:.0f}x faster than rdflib and peaks at "
+              f"{ox['rss_load'] / rd['rss_load']:.2f} of its memory after loading.")
+
+
+def endpoint_benchmark(trig: Path, seconds: float) -> None:
+    """`nrkg serve` under 8 concurrent clients sending the named queries, for each store."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from server_util import Server
+
+    from kg.loadtest import expected_rows, run_load
+    from kg.query import named_queries
+    from kg.store import open_store
+
+    queries = {name: q.text for name, q in named_queries().items()}
+    want = expected_rows(open_store("rdflib", path=trig), queries)
+    print()
+    print(f"Endpoint: `nrkg serve --graph {trig.name}` (2 worker processes, default limits), 8 clients sending the "
+          f"{len(queries)} named queries for {seconds:g} s, every answer checked.")
+    print("| store    | requests | throughput | p50 latency | p95 latency | errors | wrong answers |")
+    print("|----------|----------|------------|-------------|-------------|--------|---------------|")
+    for kind in ("rdflib", "oxigraph"):
+        server = Server("--graph", str(trig), "--store", kind)
+        try:
+            r = run_load(server.url, queries, want, clients=8, seconds=seconds)
+        finally:
+            server.stop()
+        print(f"| {kind:<8} | {r.requests:>8} | {r.throughput:>6.1f} /s | {r.percentile(50) * 1000:>8.0f} ms | "
+              f"{r.percentile(95) * 1000:>8.0f} ms | {len(r.errors):>6} | {len(r.wrong):>13} |")
+
+
 def row(label, wall, rss, words, secs, facts):
     print(f"| {label:<26} | {wall:>8.2f} s | {rss:>8.0f} MiB | {words:>9,} | {words / secs:>12,.0f} | {facts:>9,} |")
 
 
+SECTIONS = ("build", "page", "endpoint", "stores")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="seeds only")
+    ap.add_argument("--only", metavar="SECTION[,SECTION]", default=",".join(SECTIONS),
+                    help=f"sections to run, of {', '.join(SECTIONS)} (default: all)")
+    ap.add_argument("--quick", action="store_true", help="seeds only: no scaled corpus, no 1M-triple graph")
     ap.add_argument("--mb", type=float, default=10.0, help="size of the scaled corpus in MB (default 10)")
     ap.add_argument("--no-page", action="store_true", help="skip the browser page benchmark (needs Chromium)")
+    ap.add_argument("--triples", type=int, default=1_000_000, help="size of the scaled graph for stores (default 1,000,000)")
+    ap.add_argument("--load-seconds", type=float, default=30.0, help="how long the endpoint load runs (default 30)")
+    ap.add_argument("--query-cap", type=float, default=60.0, help="stop a store's query after this many seconds (default 60)")
+    ap.add_argument("--store-child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.store_child:
+        kind, path, cap = args.store_child
+        _store_child(kind, path, float(cap))
+        return 0
+    only = set(args.only.split(","))
+    if not only <= set(SECTIONS):
+        ap.error(f"--only takes {', '.join(SECTIONS)}")
+    if args.no_page:
+        only.discard("page")
     print(f"nato-russia-kg benchmark on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print("| corpus                     | build wall | peak memory | words     | extract words/s | facts     |")
-    print("|----------------------------|------------|-------------|-----------|-----------------|-----------|")
     tmp = Path(tempfile.mkdtemp(prefix="nrkg-bench-"))
     try:
-        walls = [build_process(ROOT / "seeds", tmp / "out") for _ in range(3)]
-        wall = sorted(w for w, _ in walls)[1]
-        rss = max(r for _, r in walls)
-        words, secs, facts = extraction_throughput(ROOT / "seeds", repeat=5)
-        row("seeds (5 documents)", wall, rss, words, secs, facts)
-        if not args.quick:
-            big = scaled_corpus(int(args.mb * 1_000_000), tmp / "scaled")
-            words, secs, facts = extraction_throughput(big, repeat=2)
-            wall, rss = build_process(big, tmp / "out-scaled")
-            ndocs = len(list(big.glob("*.txt")))
-            row(f"scaled to {args.mb:g} MB ({ndocs} docs)", wall, rss, words, secs, facts)
-        print("Targets: seeds build < 5 s wall (interpreter start included); extraction >= 100,000 words/s.")
-        if not args.no_page:
+        if "build" in only:
+            print("| corpus                     | build wall | peak memory | words     | extract words/s | facts     |")
+            print("|----------------------------|------------|-------------|-----------|-----------------|-----------|")
+            walls = [build_process(ROOT / "seeds", tmp / "out") for _ in range(3)]
+            wall = sorted(w for w, _ in walls)[1]
+            rss = max(r for _, r in walls)
+            words, secs, facts = extraction_throughput(ROOT / "seeds", repeat=5)
+            row("seeds (5 documents)", wall, rss, words, secs, facts)
+            if not args.quick:
+                big = scaled_corpus(int(args.mb * 1_000_000), tmp / "scaled")
+                words, secs, facts = extraction_throughput(big, repeat=2)
+                wall, rss = build_process(big, tmp / "out-scaled")
+                ndocs = len(list(big.glob("*.txt")))
+                row(f"scaled to {args.mb:g} MB ({ndocs} docs)", wall, rss, words, secs, facts)
+            print("Targets: seeds build < 5 s wall (interpreter start included); extraction >= 100,000 words/s.")
+        if "page" in only:
             page_benchmark(tmp)
+        if only & {"endpoint", "stores"}:
+            trig = tmp / "out" / "nato-russia.trig"
+            if not trig.is_file():
+                build_process(ROOT / "seeds", tmp / "out")
+            if "endpoint" in only:
+                endpoint_benchmark(trig, args.load_seconds)
+            if "stores" in only:
+                stores_benchmark(tmp, trig, 100_000 if args.quick else args.triples, args.query_cap)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
