@@ -26,7 +26,10 @@ def default_seeds() -> Path:
 def _build(args):
     from kg.pipeline import build
 
-    return build(Path(args.seeds) if args.seeds else default_seeds())
+    result = build(Path(args.seeds) if args.seeds else default_seeds())
+    for w in result.warnings:
+        print(f"nrkg: warning: {w}", file=sys.stderr)
+    return result
 
 
 def cmd_build(args) -> int:

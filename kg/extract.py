@@ -32,7 +32,8 @@ def entity_iri(book: Rulebook, entity_id: str) -> URIRef:
 
 
 def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """A readable IRI segment: lower-case letters and digits (any script, as IRIs allow) joined by '-'."""
+    return re.sub(r"[\W_]+", "-", text.lower()).strip("-")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ class BuildResult:
     dataset: Dataset
     book: Rulebook
     seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # one line each, naming the file
 
     def summary(self) -> dict:
         ds = self.dataset
@@ -97,7 +98,8 @@ def build(seeds: Path, rules_dir: Path = RULES_DIR, jobs: int | None = None) -> 
     times = {}
     t = time.perf_counter()
     book = load_rulebook(rules_dir)
-    docs = load_corpus(seeds)
+    warnings: list[str] = []
+    docs = load_corpus(seeds, warnings)
     times["load"] = time.perf_counter() - t
     t = time.perf_counter()
     analysed, facts = extract_corpus(docs, book, rules_dir, jobs)
@@ -105,4 +107,4 @@ def build(seeds: Path, rules_dir: Path = RULES_DIR, jobs: int | None = None) -> 
     t = time.perf_counter()
     ds = build_dataset(docs, facts, book)
     times["graph"] = time.perf_counter() - t
-    return BuildResult(docs, analysed, facts, ds, book, times)
+    return BuildResult(docs, analysed, facts, ds, book, times, warnings)

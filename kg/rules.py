@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from rdflib import OWL, RDF, RDFS, Graph
 
 from kg.errors import RuleError
 from kg.model import KG
+from kg.yamlfile import load_yaml
 
 RULES_DIR = Path(__file__).parent / "rules"
 ONTOLOGY = Path(__file__).parent.parent / "ontology" / "nato-russia.ttl"
@@ -165,14 +165,7 @@ class Rulebook:
 # ------------------------------------------------------------------------------------ loading
 
 def _load_yaml(path: Path):
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RuleError(f"{path}: rule file missing; restore it from git") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        raise RuleError(f"{path}{where}: invalid YAML ({getattr(exc, 'problem', None) or exc}); fix the rule file") from None
+    return load_yaml(path, RuleError, "fix the rule file", "rule file missing; restore it from git")
 
 
 def _compile(path: Path, rule_id: str, pattern: str, flags: int = 0) -> re.Pattern:
