@@ -33,11 +33,20 @@ def _build(args):
 
 
 def cmd_build(args) -> int:
-    from kg.serialize import atomic_write, serialize
+    from kg.serialize import output_lock, remove_stale_temps
+
+    out = Path(args.out)
+    with output_lock(out):  # a second build into the same folder fails now, not after its work
+        for p in remove_stale_temps(out):
+            print(f"nrkg: removed {p.name}, left by an nrkg that was killed while writing", file=sys.stderr)
+        return _build_into(args, out)
+
+
+def _build_into(args, out: Path) -> int:
+    from kg.serialize import atomic_write_all, serialize
 
     t0 = time.perf_counter()
     result = _build(args)
-    out = Path(args.out)
     files = [out / name for name in OUT_FILES.values()] + ([] if args.no_page else [out / GRAPH_PAGE])
 
     html: list[str] = []
@@ -64,10 +73,10 @@ def cmd_build(args) -> int:
         # HermiT reasons in a child process while this one checks the shapes and renders the page;
         # its inferences go to their own named graph. Nothing is written until all of it succeeded.
         report = validate(result.dataset, timeout=args.timeout, during=page, reasoner=java)
-    for fmt, name in OUT_FILES.items():
-        atomic_write(out / name, serialize(result.dataset, fmt))
+    outputs = {out / name: serialize(result.dataset, fmt) for fmt, name in OUT_FILES.items()}
     if html:
-        atomic_write(out / GRAPH_PAGE, html[0])
+        outputs[out / GRAPH_PAGE] = html[0]
+    atomic_write_all(outputs)
     seconds = time.perf_counter() - t0
     if not args.quiet:
         s = result.summary()
@@ -196,7 +205,7 @@ def cmd_push(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from kg.serialize import atomic_write, serialize
+    from kg.serialize import atomic_write, atomic_write_all, serialize
 
     result = _build(args)
     if args.format in ("graphml", "csv"):
@@ -209,8 +218,7 @@ def cmd_export(args) -> int:
                 raise KGError("--format csv writes two files (nodes and edges); give -o a file name, not -")
             nodes_path, edges_path = tables.csv_paths(Path(args.output))
             nodes_csv, edges_csv = tables.csv_tables(entity_graph)
-            atomic_write(nodes_path, nodes_csv)
-            atomic_write(edges_path, edges_csv)
+            atomic_write_all({nodes_path: nodes_csv, edges_path: edges_csv})
             print(f"Wrote {nodes_path} and {edges_path} (csv)", file=sys.stderr)
             return 0
         data = tables.graphml(entity_graph)
@@ -417,9 +425,17 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _terminated(signum, frame):
+    raise KeyboardInterrupt  # so that temporaries are removed and child processes stopped on the way out
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+
     p = parser()
     args = p.parse_args(argv)
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminated)
     if not getattr(args, "func", None):
         p.print_help()
         return 2

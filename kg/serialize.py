@@ -6,13 +6,15 @@ rdflib's plain Turtle and TriG writers do not promise a stable order, so:
 - N-Triples lines are sorted;
 - JSON-LD uses an inline context (no remote context is ever fetched) and sorted output.
 Every file is written to a temporary file beside the target and moved into place with
-os.replace, so a failed or interrupted write never leaves a half-written output.
+os.replace once all of a command's outputs are written, so a failed or interrupted write never
+leaves a half-written output, nor a mix of old and new ones.
 """
 from __future__ import annotations
 
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from collections import defaultdict
@@ -25,27 +27,80 @@ from kg.graph import PREFIXES
 FORMATS = ("ttl", "trig", "nt", "jsonld")
 
 
+TEMP_SUFFIX = ".nrkg-tmp"
+
+
 def atomic_write(path: Path, data: str | bytes) -> None:
-    path = Path(path)
+    atomic_write_all({Path(path): data})
+
+
+def atomic_write_all(files: dict[Path, str | bytes]) -> None:
+    """Write every file to a temporary beside it, and only when all are written move them into place.
+
+    The slow part (writing, fsync) happens before any output changes, so a failure or an
+    interruption leaves every previous output as it was; the moves are renames. Temporaries are
+    removed on any error or interruption here, and `remove_stale_temps` clears those of a
+    process that was killed outright.
+    """
+    staged: list[tuple[str, Path]] = []
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        raw = data.encode("utf-8") if isinstance(data, str) else data
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            umask = os.umask(0)
-            os.umask(umask)
+        umask = os.umask(0)
+        os.umask(umask)
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            raw = data.encode("utf-8") if isinstance(data, str) else data
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+            staged.append((tmp, path))
             os.fchmod(fd, 0o666 & ~umask)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(raw)
                 fh.flush()
                 os.fsync(fh.fileno())
+        for tmp, path in staged:
             os.replace(tmp, path)
-        except BaseException:
+    except BaseException as exc:
+        for tmp, _ in staged:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-            raise
+        if isinstance(exc, OSError):
+            path = staged[-1][1] if staged else next(iter(files))
+            raise KGError(f"{path}: cannot write ({exc.strerror or exc}); check the folder's permissions and free disk "
+                          "space; the previous outputs are unchanged") from None
+        raise
+
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Delete the temporaries a killed nrkg left in `folder` (call it while holding the folder's lock)."""
+    stale = sorted(Path(folder).glob(f".*{TEMP_SUFFIX}"))
+    for p in stale:
+        p.unlink(missing_ok=True)
+    return stale
+
+
+@contextmanager
+def output_lock(folder: Path):
+    """Only one build writes to `folder` at a time; a second one fails at once instead of waiting.
+
+    The lock is on the folder itself (flock on its descriptor), so it leaves no file behind and
+    is released by the system if the process dies.
+    """
+    import fcntl
+
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
-        raise KGError(f"{path}: cannot write ({exc.strerror}); check the folder and free disk space") from None
+        raise KGError(f"{folder}: cannot use this output folder ({exc.strerror}); choose another --out") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise KGError(f"{folder}: another nrkg build is writing here; wait for it to finish, or pass another "
+                          "--out") from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def _bound(g: Graph) -> Graph:

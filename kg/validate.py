@@ -172,10 +172,8 @@ def reason(ds: Dataset, timeout: float = REASONER_TIMEOUT) -> tuple[bool, list[t
 
 def _kill_java_children() -> None:
     """The HermiT JVM is a grandchild; a killed child process can leave it running."""
-    try:
-        import psutil  # optional
-    except ImportError:
-        return
+    import psutil
+
     for child in psutil.Process().children(recursive=True):
         if "java" in child.name():
             child.kill()

@@ -28,7 +28,8 @@ def out(tmp_path):
 
 
 def untouched(out: Path) -> bool:
-    return {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()} == PREVIOUS
+    """The outputs are the previous ones, and nothing else is there but temporaries (checked apart)."""
+    return {p.name: p.read_text(encoding="utf-8") for p in out.iterdir() if p.name not in temps(out)} == PREVIOUS
 
 
 def _cp1251(d):
@@ -103,3 +104,101 @@ def test_empty_document_warns_and_the_build_goes_on(seeds, tmp_path):
     # Both are listed so recall can be judged: one is empty, the other has text but no facts.
     assert "no facts from      empty, nothing" in r.stdout
     assert (tmp_path / "o" / "nato-russia.ttl").stat().st_size > 100_000
+
+
+# --- faults while writing -------------------------------------------------------------------
+
+PATCHED = """
+import errno, os, sys, time
+real_fsync, calls = os.fsync, []
+def fsync(fd):
+    real_fsync(fd)
+    calls.append(fd)
+    if len(calls) == 2:  # both outputs are staged as temporaries; none is in place yet
+        {action}
+os.fsync = fsync
+from kg.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+PAUSE = "print('STAGED', file=sys.stderr, flush=True); time.sleep(120)"
+DISK_FULL = "raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))"
+
+
+def patched_build(action: str, out: Path, seeds: Path = SEEDS):
+    """`nrkg build` in a child process whose second fsync pauses or fails, as a user's build would."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.Popen([sys.executable, "-c", PATCHED.format(action=action), "build", "--seeds", str(seeds),
+                             "--out", str(out), "--no-validate", "--no-page"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_staged(proc):
+    line = proc.stderr.readline()
+    assert line == "STAGED\n", line + proc.stderr.read()
+
+
+def temps(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.name.endswith(".nrkg-tmp"))
+
+
+def test_a_build_stopped_mid_write_leaves_previous_outputs_and_no_temp_files(out):
+    import signal
+
+    proc = patched_build(PAUSE, out)
+    wait_staged(proc)
+    assert len(temps(out)) == 2  # really caught mid-write
+    proc.send_signal(signal.SIGTERM)  # what `kill`, systemd or a CI timeout sends first
+    assert proc.wait(30) == 130
+    assert "interrupted; outputs left as they were" in proc.stderr.read()
+    assert temps(out) == [] and untouched(out)
+
+
+def test_a_build_killed_outright_leaves_previous_outputs_and_the_next_build_clears_its_temps(out):
+    import signal
+
+    proc = patched_build(PAUSE, out)
+    wait_staged(proc)
+    proc.send_signal(signal.SIGKILL)  # no chance to clean up
+    proc.wait(30)
+    proc.stderr.close()
+    proc.stdout.close()
+    assert untouched(out) and len(temps(out)) == 2
+    r = run_cli("build", "--out", str(out), "--no-validate", "--no-page", "-q")
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.count("left by an nrkg that was killed while writing") == 2
+    assert temps(out) == []
+    assert (out / "nato-russia.ttl").read_text(encoding="utf-8").startswith("PREFIX ")
+
+
+def test_a_second_build_into_the_same_folder_fails_fast(out):
+    import time
+
+    first = patched_build(PAUSE, out)
+    try:
+        wait_staged(first)  # the first build holds the folder
+        t0 = time.monotonic()
+        r = run_cli("build", "--out", str(out), "--no-validate", "--no-page")
+        took = time.monotonic() - t0
+        assert r.returncode == 2 and r.stderr.count("\n") == 1
+        assert f"nrkg: error: {out}: another nrkg build is writing here" in r.stderr
+        assert took < 20  # it did not build first (a build takes seconds) nor wait for the lock
+    finally:
+        first.kill()
+        first.wait(30)
+        first.stderr.close()
+        first.stdout.close()
+    assert untouched(out)
+
+
+def test_disk_full_is_reported_and_changes_nothing(out):
+    proc = patched_build(DISK_FULL, out)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 2
+    assert stderr.count("\n") == 1 and "cannot write (No space left on device)" in stderr
+    assert "the previous outputs are unchanged" in stderr
+    assert temps(out) == [] and untouched(out)
