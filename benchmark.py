@@ -204,7 +204,7 @@ def _store_child(kind: str, path: str, cap: float) -> None:
     from kg.query import named_queries
     from kg.store import open_store
 
-    class Late(Exception):
+    class Late(BaseException):  # kg.query wraps every Exception as a QueryError
         pass
 
     def late(*_):
