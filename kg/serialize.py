@@ -165,8 +165,13 @@ def to_trig(ds: Dataset) -> str:
     return "".join(parts)
 
 
+# Characters that Python's splitlines and many line-oriented tools take for a line end, though
+# N-Triples allows them raw inside a literal; written as \u escapes, one triple stays one line.
+LINE_BREAKS = str.maketrans({c: f"\\u{ord(c):04X}" for c in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"})
+
+
 def to_ntriples(ds: Dataset) -> str:
-    lines = union_graph(ds).serialize(format="nt").splitlines()
+    lines = union_graph(ds).serialize(format="nt").translate(LINE_BREAKS).split("\n")
     return "\n".join(sorted(set(line for line in lines if line.strip()))) + "\n"
 
 
