@@ -5,6 +5,8 @@ Every rule has an `id`; a bad rule fails the load with the file, the rule id and
 from __future__ import annotations
 
 import re
+from re import _constants as _C  # the regex parser's own tree: what re.compile sees
+from re import _parser as _sre
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -171,12 +173,39 @@ def _load_yaml(path: Path):
 def _compile(path: Path, rule_id: str, pattern: str, flags: int = 0) -> re.Pattern:
     if not isinstance(pattern, str) or not pattern:
         raise RuleError(f"{path}: rule '{rule_id}': missing regex")
-    if re.search(r"\([^)]*[+*]\)[+*{]", pattern):
-        raise RuleError(f"{path}: rule '{rule_id}': nested quantifier in {pattern!r} can backtrack catastrophically; rewrite it")
     try:
-        return re.compile(pattern, flags)
+        compiled = re.compile(pattern, flags)
     except re.error as exc:
         raise RuleError(f"{path}: rule '{rule_id}': regex does not compile ({exc}); fix the pattern") from None
+    if _backtracks(_sre.parse(pattern, flags)):
+        raise RuleError(f"{path}: rule '{rule_id}': nested quantifier in {pattern!r} can backtrack catastrophically "
+                        "(a repeat inside a long repeat); rewrite it, or make the inner part atomic (?>...) or "
+                        "possessive (\\w++)")
+    return compiled
+
+
+def _backtracks(items, inside_long_repeat: bool = False) -> bool:
+    """Whether a parsed regex has an unbounded repeat inside a long repeat ((\\w+\\s?)+, (x*)*, (a+){1,50}),
+    the shape that backtracks exponentially on a near-miss. Atomic groups and possessive
+    quantifiers never backtrack into themselves, so they are safe by construction."""
+    for op, av in items:
+        if op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
+            low, high, sub = av
+            unbounded = high == _C.MAXREPEAT
+            if unbounded and inside_long_repeat:
+                return True
+            if _backtracks(sub, inside_long_repeat or unbounded or high > 8):
+                return True
+        elif op == _C.SUBPATTERN:
+            if _backtracks(av[-1], inside_long_repeat):
+                return True
+        elif op == _C.BRANCH:
+            if any(_backtracks(branch, inside_long_repeat) for branch in av[1]):
+                return True
+        elif op in (_C.ASSERT, _C.ASSERT_NOT):
+            if _backtracks(av[1], inside_long_repeat):
+                return True
+    return False
 
 
 def _load_rules(path: Path, what: str, seen: dict, prefix: str = ""):

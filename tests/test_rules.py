@@ -41,6 +41,12 @@ BAD_RULES = [
     ("catastrophic-regex", "dates.yaml",
      "- id: date.evil\n  description: nested quantifier\n  regex: '(a+)+$'\n  resolve: absolute\n  precision: year\n",
      r"rule 'date.evil': nested quantifier"),
+    ("catastrophic-regex-inner-quantifier-not-last", "relations.yaml",
+     "- id: x.evil\n  description: test\n  trigger: '(\\w+\\s?)+$'\n",
+     r"rule 'x.evil': nested quantifier .* make the inner part atomic"),
+    ("repeated-key-in-a-rule", "relations.yaml",
+     "- id: x.twice\n  description: test\n  trigger: 'signed'\n  trigger: 'ratified'\n",
+     r"relations\.yaml:\d+: invalid YAML \(key 'trigger' appears twice \(first on line \d+\)\)"),
     ("unknown-entity", "relations.yaml", "- id: x.bad-entity\n  description: test\n  trigger: 'foo'\n  args:\n    a: {entity: atlantis}\n",
      r"unknown entity 'atlantis'"),
     ("unbound-variable", "relations.yaml",
@@ -54,6 +60,11 @@ def test_bad_rules_fail_the_load_naming_file_and_rule(rules, name, file, text, m
     append(rules / file, text)
     with pytest.raises(RuleError, match=message):
         load_rulebook(rules)
+
+
+def test_atomic_and_possessive_repeats_are_accepted(rules):
+    append(rules / "relations.yaml", "- id: x.safe\n  description: test\n  trigger: '(?>\\w+\\s?)+ signed|(\\w++,?)+ ratified'\n")
+    assert "x.safe" in {r.id for r in load_rulebook(rules).relations}
 
 
 def test_yaml_boolean_trap_in_cues(rules):
