@@ -6,6 +6,7 @@ relations and stated positions as edges, each edge with its evidence.
 from __future__ import annotations
 
 from collections import Counter
+from types import SimpleNamespace
 
 import networkx as nx
 
@@ -107,11 +108,13 @@ SELECT ?holder ?about ?date ?stance ?doc WHERE {
 }"""
 
 
-def positions_over_time(ds) -> list[dict]:
-    """Each actor's stances on each issue in date order; `changed` where documents differ."""
-    from kg.graph import PREFIXES
+def positions_over_time(graph) -> list[dict]:
+    """Each actor's stances on each issue in date order; `changed` where documents differ.
 
-    rows = ds.query(POSITIONS_QUERY, initNs={k: str(v) for k, v in PREFIXES.items()})
+    `graph` is an rdflib Dataset or a kg.store store."""
+    from kg.store import select
+
+    rows = [SimpleNamespace(**r) for r in select(graph, "positions over time", POSITIONS_QUERY)]
     grouped: dict[tuple[str, str], set] = {}
     for r in rows:
         grouped.setdefault((str(r.holder), str(r.about)), set()).add((str(r.date or ""), str(r.stance), str(r.doc)))

@@ -10,13 +10,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-from rdflib import Dataset
-
 from kg.errors import RuleError
 from kg.extract import entity_iri
 from kg.query import check
 from kg.rules import RULES_DIR, Rulebook
+from kg.yamlfile import load_yaml
 
 CLASSES = ("verbal-cooperation", "material-cooperation", "verbal-conflict", "material-conflict")
 BAROMETER = RULES_DIR / "barometer.yaml"
@@ -33,11 +31,7 @@ class Interaction:
 
 
 def load(book: Rulebook, path: Path = BAROMETER):
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise RuleError(f"{path}{':' + str(mark.line + 1) if mark else ''}: invalid YAML; fix the barometer rules") from None
+    data = load_yaml(path, RuleError, "fix the barometer rules", "barometer rules missing; restore them from git") or {}
     side_of = {}
     for side, members in (data.get("sides") or {}).items():
         for eid in members:
@@ -57,22 +51,26 @@ def load(book: Rulebook, path: Path = BAROMETER):
         seen.add(rid)
         if r.get("class") not in CLASSES:
             raise RuleError(f"{path}: rule '{rid}': class must be one of {', '.join(CLASSES)}")
-        rules.append((rid, r["class"], r.get("description", ""), check(f"{path.name}: rule '{rid}'", r["select"])))
+        check(f"{path.name}: rule '{rid}'", r["select"])
+        rules.append((rid, r["class"], r.get("description", ""), r["select"]))
     return side_of, dyads, rules
 
 
-def code(ds: Dataset, book: Rulebook, path: Path = BAROMETER) -> list[Interaction]:
+def code(graph, book: Rulebook, path: Path = BAROMETER) -> list[Interaction]:
+    """The coded interactions in `graph` (an rdflib Dataset or a kg.store store)."""
+    from kg.store import select
+
     side_of, dyads, rules = load(book, path)
     out = set()
     for rid, cls, _, query in rules:
-        for row in ds.query(query):
-            a, b = side_of.get(str(row.a)), side_of.get(str(row.b))
+        for row in select(graph, f"{path.name}: rule '{rid}'", query):
+            a, b = side_of.get(str(row["a"])), side_of.get(str(row["b"]))
             if a is None or b is None or a == b:
                 continue
             dyad = dyads.get(frozenset((a, b)))
-            if dyad is None or row.year is None:
+            if dyad is None or row["year"] is None:
                 continue
-            out.add(Interaction(dyad, int(row.year), cls, rid, str(row.item), str(row.doc).rsplit("/", 1)[-1]))
+            out.add(Interaction(dyad, int(row["year"]), cls, rid, str(row["item"]), str(row["doc"]).rsplit("/", 1)[-1]))
     return sorted(out)
 
 

@@ -47,9 +47,21 @@ def new_dataset() -> Dataset:
 
 def build_dataset(docs: list[Document], facts: list[Fact], book: Rulebook, ontology: Path = ONTOLOGY) -> Dataset:
     ds = new_dataset()
-    onto = ds.graph(G_ONTOLOGY)
+    ds.addN(graph_quads(docs, facts, book, ontology, graph=ds.graph))
+    return ds
+
+
+def graph_quads(docs: list[Document], facts: list[Fact], book: Rulebook, ontology: Path = ONTOLOGY, graph=lambda iri: iri):
+    """Every quad of the graph, as (s, p, o, g) with rdflib terms; `graph(iri)` makes each g.
+
+    One stream for both stores: rdflib's Dataset takes it with addN (g a Graph), the Oxigraph
+    path writes it as N-Quads (g the IRI itself).
+    """
+    g_onto, g_vocab = graph(G_ONTOLOGY), graph(G_VOCAB)
+    onto = Graph()
     onto.parse(ontology, format="turtle")
-    vocab = ds.graph(G_VOCAB)
+    for s, p, o in onto:
+        yield s, p, o, g_onto
 
     facts = _one_label_per_node(facts)
     facts = facts + _unknown_dates(facts, ontology)
@@ -60,72 +72,72 @@ def build_dataset(docs: list[Document], facts: list[Fact], book: Rulebook, ontol
         by_doc.setdefault(f.evidence.doc, []).append(f)
 
     for doc in docs:
-        g = ds.graph(doc_graph(doc.id))
-        _document(g, doc, book)
+        g = graph(doc_graph(doc.id))
+        for s, p, o in _document(doc, book):
+            yield s, p, o, g
         for f in by_doc.get(doc.id, []):
             ev = f.evidence
             rules_used.add(ev.rule)
             entities_used.update(x for x in (f.s, f.o) if isinstance(x, URIRef))
             if f.mode == "asserted":
-                g.add((f.s, f.p, f.o))
+                yield f.s, f.p, f.o, g
                 rec = ID[f"evidence/{doc.id}/{_hash(f.s, f.p, f.o, ev.sent, ev.rule)}"]
-                g.add((rec, RDF.type, KG.Evidence))
+                yield rec, RDF.type, KG.Evidence, g
             else:
                 rec = ID[f"claim/{doc.id}/{_hash(f.s, f.p, f.o, f.mode, ev.sent, ev.rule)}"]
-                g.add((rec, RDF.type, KG.Claim))
-                g.add((rec, KG.mode, KG[f.mode]))
-                g.add((rec, KG.inDocument, doc.iri))
-                g.add((rec, KG.rule, ID[f"rule/{ev.rule}"]))
-            g.add((rec, RDF.subject, f.s))
-            g.add((rec, RDF.predicate, f.p))
-            g.add((rec, RDF.object, f.o))
-            g.add((rec, PROV.wasDerivedFrom, doc.iri))
-            g.add((rec, PROV.wasGeneratedBy, ID[f"rule/{ev.rule}"]))
-            g.add((rec, NIF.anchorOf, Literal(ev.quote)))
-            g.add((rec, NIF.beginIndex, Literal(ev.start)))
-            g.add((rec, NIF.endIndex, Literal(ev.end)))
-            g.add((rec, KG.sentenceIndex, Literal(ev.sent)))
+                yield rec, RDF.type, KG.Claim, g
+                yield rec, KG.mode, KG[f.mode], g
+                yield rec, KG.inDocument, doc.iri, g
+                yield rec, KG.rule, ID[f"rule/{ev.rule}"], g
+            yield rec, RDF.subject, f.s, g
+            yield rec, RDF.predicate, f.p, g
+            yield rec, RDF.object, f.o, g
+            yield rec, PROV.wasDerivedFrom, doc.iri, g
+            yield rec, PROV.wasGeneratedBy, ID[f"rule/{ev.rule}"], g
+            yield rec, NIF.anchorOf, Literal(ev.quote), g
+            yield rec, NIF.beginIndex, Literal(ev.start), g
+            yield rec, NIF.endIndex, Literal(ev.end), g
+            yield rec, KG.sentenceIndex, Literal(ev.sent), g
 
     for eid, ent in book.entities.items():
         iri = entity_iri(book, eid)
         if iri not in entities_used:
             continue
-        vocab.add((iri, RDFS.label, Literal(ent.label, lang="en")))
+        yield iri, RDFS.label, Literal(ent.label, lang="en"), g_vocab
         for alias in sorted({*ent.aliases, *ent.aliases_ci} - {ent.label}):
-            vocab.add((iri, SKOS.altLabel, Literal(alias, lang="en")))
+            yield iri, SKOS.altLabel, Literal(alias, lang="en"), g_vocab
         if ent.comment:
-            vocab.add((iri, RDFS.comment, Literal(ent.comment, lang="en")))
+            yield iri, RDFS.comment, Literal(ent.comment, lang="en"), g_vocab
     for rid in sorted(rules_used):
         r = ID[f"rule/{rid}"]
-        vocab.add((r, RDF.type, KG.ExtractionRule))
-        vocab.add((r, DCTERMS.identifier, Literal(rid)))
-        vocab.add((r, RDFS.label, Literal(rid)))
-        vocab.add((r, RDFS.comment, Literal(book.description(rid), lang="en")))
-        vocab.add((r, DCTERMS.source, Literal("kg/rules/" + book.files.get(rid, "gazetteer.yaml"))))
-    return ds
+        yield r, RDF.type, KG.ExtractionRule, g_vocab
+        yield r, DCTERMS.identifier, Literal(rid), g_vocab
+        yield r, RDFS.label, Literal(rid), g_vocab
+        yield r, RDFS.comment, Literal(book.description(rid), lang="en"), g_vocab
+        yield r, DCTERMS.source, Literal("kg/rules/" + book.files.get(rid, "gazetteer.yaml")), g_vocab
 
 
-def _document(g: Graph, doc: Document, book: Rulebook) -> None:
+def _document(doc: Document, book: Rulebook):
     d = doc.iri
-    g.add((d, RDF.type, KG.Document))
-    g.add((d, RDFS.label, Literal(doc.title, lang="en")))
-    g.add((d, DCTERMS.title, Literal(doc.title, lang="en")))
-    g.add((d, DCTERMS.identifier, Literal(doc.id)))
-    g.add((d, DCTERMS.source, Literal(f"seeds/{doc.path.name}")))
-    g.add((d, KG.characterCount, Literal(len(doc.text))))
+    yield d, RDF.type, KG.Document
+    yield d, RDFS.label, Literal(doc.title, lang="en")
+    yield d, DCTERMS.title, Literal(doc.title, lang="en")
+    yield d, DCTERMS.identifier, Literal(doc.id)
+    yield d, DCTERMS.source, Literal(f"seeds/{doc.path.name}")
+    yield d, KG.characterCount, Literal(len(doc.text))
     if doc.date:
-        g.add((d, DCTERMS.date, doc.date.literal()))
-        g.add((d, KG.datePrecision, Literal(doc.date.precision)))
+        yield d, DCTERMS.date, doc.date.literal()
+        yield d, KG.datePrecision, Literal(doc.date.precision)
     if doc.date_note:
-        g.add((d, RDFS.comment, Literal(doc.date_note, lang="en")))
+        yield d, RDFS.comment, Literal(doc.date_note, lang="en")
     if doc.kind:
-        g.add((d, DCTERMS.type, Literal(doc.kind)))
+        yield d, DCTERMS.type, Literal(doc.kind)
     if doc.publisher:
-        g.add((d, DCTERMS.publisher, Literal(doc.publisher)))
+        yield d, DCTERMS.publisher, Literal(doc.publisher)
     if doc.speaker in book.entities:
-        g.add((d, DCTERMS.creator, entity_iri(book, doc.speaker)))
+        yield d, DCTERMS.creator, entity_iri(book, doc.speaker)
     if doc.voice in book.entities:
-        g.add((d, KG.voice, entity_iri(book, doc.voice)))
+        yield d, KG.voice, entity_iri(book, doc.voice)
 
 
 def _unknown_dates(facts: list[Fact], ontology: Path) -> list[Fact]:

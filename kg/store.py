@@ -150,6 +150,17 @@ def _format(path: Path) -> str:
     return fmt
 
 
+def as_store(graph):
+    """A store for `graph`: an rdflib Dataset is wrapped, a store is itself."""
+    return RdflibStore(graph) if isinstance(graph, Dataset) else graph
+
+
+def select(graph, label: str, text: str) -> list[dict]:
+    """The rows of a SELECT on a Dataset or either store, each a dict of variable -> rdflib term (None if unbound)."""
+    res = as_store(graph).query(label, text)
+    return [dict(zip(res.vars, row)) for row in res.rows]
+
+
 def open_store(kind: str, *, path: Path | None = None, dataset: Dataset | None = None):
     """The store of `kind` over a built file (`path`) or a dataset in memory."""
     if kind not in STORES:
