@@ -26,7 +26,7 @@ def default_seeds() -> Path:
 def _build(args):
     from kg.pipeline import build
 
-    result = build(Path(args.seeds) if args.seeds else default_seeds())
+    result = build(Path(args.seeds) if args.seeds else default_seeds(), store=getattr(args, "store", "rdflib"))
     for w in result.warnings:
         print(f"nrkg: warning: {w}", file=sys.stderr)
     return result
@@ -43,7 +43,7 @@ def cmd_build(args) -> int:
 
 
 def _build_into(args, out: Path) -> int:
-    from kg.serialize import atomic_write_all, serialize
+    from kg.serialize import atomic_write_all
 
     t0 = time.perf_counter()
     result = _build(args)
@@ -55,11 +55,15 @@ def _build_into(args, out: Path) -> int:
         if not args.no_page:
             from kg.viz import add_timeline, page_data, render
 
-            data = add_timeline(page_data(result.docs, result.facts, result.book), result.dataset, result.book)
+            data = add_timeline(page_data(result.docs, result.facts, result.book), result.store(), result.book)
             html.append(render(data))
 
     report = None
     if args.no_validate:
+        page()
+    elif result.dataset is None:
+        print("nrkg: note: --store oxigraph does not validate the graph (HermiT and pyshacl need the in-memory "
+              "rdflib graph that this store avoids); validate a sample with `nrkg validate --seeds DIR`", file=sys.stderr)
         page()
     else:
         import shutil
@@ -73,7 +77,7 @@ def _build_into(args, out: Path) -> int:
         # HermiT reasons in a child process while this one checks the shapes and renders the page;
         # its inferences go to their own named graph. Nothing is written until all of it succeeded.
         report = validate(result.dataset, timeout=args.timeout, during=page, reasoner=java)
-    outputs = {out / name: serialize(result.dataset, fmt) for fmt, name in OUT_FILES.items()}
+    outputs = {out / name: result.serialized(fmt) for fmt, name in OUT_FILES.items()}
     if html:
         outputs[out / GRAPH_PAGE] = html[0]
     atomic_write_all(outputs)
@@ -160,7 +164,7 @@ def _store(args, result=None):
 
     if args.graph:
         return open_store(args.store, path=Path(args.graph))
-    return open_store(args.store, dataset=(result or _build(args)).dataset)
+    return (result or _build(args)).store()
 
 
 def cmd_serve(args) -> int:
@@ -326,6 +330,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     b.add_argument("--no-page", action="store_true", help="do not write the browser page graph.html")
     b.add_argument("--no-validate", action="store_true", help="skip HermiT and SHACL (see `nrkg validate`)")
+    b.add_argument("--store", choices=["rdflib", "oxigraph"], default="rdflib",
+                   help="rdflib (default; validated with HermiT and SHACL) or oxigraph: for corpora too large for an "
+                        "in-memory rdflib graph; outputs are sorted N-Triples lines, valid Turtle and TriG")
 
     v = command("viz", "write the offline browser page (whole graph or one neighbourhood)",
                 "Write a self-contained HTML page to explore the graph: search, filters by class, "

@@ -13,25 +13,57 @@ from pathlib import Path
 from rdflib import RDF, Dataset
 
 from kg.corpus import load_corpus
+from kg.errors import KGError
 from kg.extract import Extractor
-from kg.graph import build_dataset
+from kg.graph import build_dataset, graph_quads
 from kg.model import KG, AnalysedDoc, Document, Fact
 from kg.nlp import Analyser
+from kg.progress import Progress
 from kg.rules import RULES_DIR, Rulebook, load_rulebook
+
+
+STORES = ("rdflib", "oxigraph")
 
 
 @dataclass
 class BuildResult:
+    """What a build made. With the rdflib store the graph is `dataset`; with the Oxigraph store,
+    for corpora too large for rdflib, it is `lines` (N-Triples lines per named graph, see
+    kg.serialize.quad_lines) and the store is made from them when something queries it."""
     docs: list[Document]
     analysed: list[AnalysedDoc]
     facts: list[Fact]
-    dataset: Dataset
+    dataset: Dataset | None
     book: Rulebook
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # one line each, naming the file
+    lines: dict[str, list[str]] | None = None
+    _store: object = None
+
+    def store(self):
+        """The graph as a kg.store store (the same interface for both)."""
+        if self._store is None:
+            from kg.store import OxigraphStore, RdflibStore
+
+            self._store = RdflibStore(self.dataset) if self.dataset is not None else OxigraphStore.from_lines(self.lines)
+        return self._store
+
+    def serialized(self, fmt: str):
+        """The graph in `fmt`: a string, or (built as lines) an iterator of text chunks."""
+        from kg.serialize import serialize, serialize_lines
+
+        return serialize(self.dataset, fmt) if self.dataset is not None else serialize_lines(self.lines, fmt)
+
+    def _evidence_and_triples(self) -> tuple[int, int]:
+        if self.dataset is not None:
+            return sum(1 for _ in self.dataset.subjects(RDF.type, KG.Evidence)), len(self.dataset)
+        from kg.serialize import union_lines
+
+        evidence = f" <{RDF.type}> <{KG.Evidence}> ."
+        return (sum(line.endswith(evidence) for lines in self.lines.values() for line in lines),
+                sum(1 for _ in union_lines(self.lines)))
 
     def summary(self) -> dict:
-        ds = self.dataset
         per_class = Counter()
         top = ["Person", "State", "Organization", "Agreement", "Event", "Place", "Dispute", "Proposal",
                "CooperationArea", "Vessel", "Policy", "Relationship", "Position"]
@@ -42,6 +74,7 @@ class BuildResult:
         for found in tops.values():
             per_class[next(c for c in top if c in found)] += 1
         asserted = [f for f in self.facts if f.mode == "asserted"]
+        evidence, triples = self._evidence_and_triples()
         return {
             "documents": len(self.docs),
             "sentences": sum(len(a.sentences) for a in self.analysed),
@@ -49,11 +82,11 @@ class BuildResult:
             "entities": {c: per_class[c] for c in top if per_class[c]},
             "facts": len({(f.s, f.p, f.o) for f in asserted}),
             "claims (not asserted)": len({(f.s, f.p, f.o, f.mode) for f in self.facts if f.mode != "asserted"}),
-            "evidence records": sum(1 for _ in ds.subjects(RDF.type, KG.Evidence)),
+            "evidence records": evidence,
             "documents without facts": [a.doc.id for a in self.analysed
                                         if not any(f.evidence.doc == a.doc.id and not f.evidence.rule.startswith("gaz.")
                                                    for f in self.facts)],
-            "triples": len(ds),
+            "triples": triples,
         }
 
 
@@ -82,19 +115,32 @@ def extract_corpus(docs: list[Document], book: Rulebook, rules_dir: Path, jobs: 
 
     Documents are independent, so a large corpus is spread over worker processes (one per
     core by default); results come back in the same order, so output stays deterministic.
+    A long extraction shows a progress bar on a terminal.
     """
     jobs = jobs or os.cpu_count() or 1
+    progress = Progress("extracting", len(docs))
     if jobs > 1 and len(docs) > 1 and sum(len(d.text) for d in docs) >= PARALLEL_MIN_CHARS:
         ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(str(rules_dir),)) as pool:
-            pairs = list(pool.map(_process, docs, chunksize=max(1, len(docs) // (jobs * 8))))
+            pairs = []
+            for pair in pool.map(_process, docs, chunksize=max(1, min(64, len(docs) // (jobs * 8)))):
+                pairs.append(pair)
+                progress.update(len(pairs))
     else:
         analyser, extractor = Analyser(book), Extractor(book)
-        pairs = [_run(analyser, extractor, d) for d in docs]
+        pairs = []
+        for d in docs:
+            pairs.append(_run(analyser, extractor, d))
+            progress.update(len(pairs))
+    progress.close()
     return [a for a, _ in pairs], [f for _, fs in pairs for f in fs]
 
 
-def build(seeds: Path, rules_dir: Path = RULES_DIR, jobs: int | None = None) -> BuildResult:
+def build(seeds: Path, rules_dir: Path = RULES_DIR, jobs: int | None = None, store: str = "rdflib") -> BuildResult:
+    """The graph of the corpus in `seeds`. `store` "oxigraph" never builds an rdflib graph: the
+    quads become sorted N-Triples lines (deterministic outputs) and Oxigraph answers queries."""
+    if store not in STORES:
+        raise KGError(f"unknown store '{store}'; choose one of {', '.join(STORES)}")
     times = {}
     t = time.perf_counter()
     book = load_rulebook(rules_dir)
@@ -105,6 +151,12 @@ def build(seeds: Path, rules_dir: Path = RULES_DIR, jobs: int | None = None) -> 
     analysed, facts = extract_corpus(docs, book, rules_dir, jobs)
     times["extract"] = time.perf_counter() - t
     t = time.perf_counter()
-    ds = build_dataset(docs, facts, book)
+    if store == "rdflib":
+        result = BuildResult(docs, analysed, facts, build_dataset(docs, facts, book), book, times, warnings)
+    else:
+        from kg.serialize import quad_lines
+
+        result = BuildResult(docs, analysed, facts, None, book, times, warnings,
+                             lines=quad_lines(graph_quads(docs, facts, book)))
     times["graph"] = time.perf_counter() - t
-    return BuildResult(docs, analysed, facts, ds, book, times, warnings)
+    return result

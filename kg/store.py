@@ -12,6 +12,7 @@ set) of the named graphs.
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -72,6 +73,18 @@ class OxigraphStore:
         return cls(_with_union(store))
 
     @classmethod
+    def from_lines(cls, by_graph: dict[str, list[str]]) -> "OxigraphStore":
+        """The store of a graph built as lines (kg.serialize.quad_lines), never held by rdflib."""
+        from kg.serialize import trig_chunks, turtle_chunks
+
+        ox = cls._module()
+        store = ox.Store()
+        store.bulk_load(_ChunkReader(trig_chunks(by_graph)), format=ox.RdfFormat.TRIG)
+        # The union, already distinct and sorted, goes straight into the default graph.
+        store.bulk_load(_ChunkReader(turtle_chunks(by_graph)), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+        return cls(store)
+
+    @classmethod
     def load(cls, path: Path) -> "OxigraphStore":
         ox = cls._module()
         fmt = {"trig": ox.RdfFormat.TRIG, "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
@@ -105,11 +118,27 @@ class OxigraphStore:
         return Result("select", vars_, [[to_rdflib(sol[v]) for v in vars_] for sol in res])
 
     def __len__(self) -> int:  # distinct triples, as rdflib's union counts them
-        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, self._default))
+        return int(next(iter(self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
 
-    @property
-    def _default(self):
-        return self._module().DefaultGraph()
+
+class _ChunkReader(io.RawIOBase):
+    """A binary file over an iterator of text chunks, so a large graph streams into Oxigraph."""
+
+    def __init__(self, chunks):
+        self._chunks, self._buf = iter(chunks), b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        while not self._buf:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._buf = chunk.encode("utf-8")
+        n = min(len(b), len(self._buf))
+        b[:n], self._buf = self._buf[:n], self._buf[n:]
+        return n
 
 
 def _with_union(store):
