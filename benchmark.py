@@ -1,19 +1,24 @@
 #!/usr/bin/env python3
-"""Speed and memory of the build, printed as numbers (not asserted in tests).
+"""Speed and memory, printed as numbers (not asserted in tests). One command runs every section:
 
-    python benchmark.py            # seeds + a corpus scaled to 10 MB by repetition
-    python benchmark.py --quick    # seeds only
-    python benchmark.py --quick --no-page   # no browser either
-    python benchmark.py --only endpoint,stores   # nrkg serve under load; rdflib vs pyoxigraph at 1M triples
+    python benchmark.py                       # all sections (about 25 minutes on 2 cores)
+    python benchmark.py --quick               # smaller sizes (a few minutes)
+    python benchmark.py --only scale          # one or more of: build, page, endpoint, stores, scale
+    python benchmark.py --no-page             # without the browser (Chromium)
 
-Measures, for the seeds and for the scaled corpus:
-- build wall time of `python -m kg build` in a fresh process (interpreter start included),
-  and that process's peak resident memory;
-- extraction throughput in words per second (sentences, mentions and relation rules: the
-  stages that scale with the text), in-process, best of several runs.
-Targets (issue #2): seeds build < 5 s wall; extraction >= 100,000 words/s on a 2-core machine.
-Also the graph page (issue #3): time until the network is drawn and stable in headless Chromium,
-for the seeds graph and a synthetic graph of 5,000 nodes (targets 2 s and 5 s).
+Sections and their targets:
+- build: `nrkg build` of the seeds in a fresh process (wall, peak memory; target < 5 s), and
+  extraction throughput in words per second on the seeds and on a 100x synthetic corpus
+  (target >= 100,000 words/s).
+- page: the graph page in headless Chromium, seeds and a synthetic 5,000-node graph: time until
+  drawn and stable (targets 2 s and 5 s).
+- endpoint: `nrkg serve` with each store under 8 clients sending the named queries for 30 s:
+  throughput, p50/p95 latency, errors, wrong answers (target: no errors, no wrong answers).
+- stores: rdflib against pyoxigraph on the built graph and on it repeated to 1M quads: load
+  time, peak memory, every named query's latency.
+- scale: synthetic corpora of 10x, 100x and 1,000x the seeds (kg.synth) built in fresh processes
+  with each store: wall, peak memory, triples, growth against linear (targets: within 1.5x of
+  linear; 1,000x under 10 minutes with the oxigraph store).
 """
 from __future__ import annotations
 
@@ -32,17 +37,24 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 
-def build_process(seeds: Path, out: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one `python -m kg build` process."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    t = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "build", "--seeds", str(seeds), "--out", str(out), "-q"],
-                            cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"build failed: {proc.stderr.read()}")
-    return wall, usage.ru_maxrss / 1024
+def build_process(seeds: Path, out: Path, *extra: str) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MiB and stdout of one `python -m kg build` process.
+
+    The peak is what wait4 reports: the largest of the process and the workers it waited for.
+    """
+    env = dict(os.environ, PYTHONPATH=str(ROOT), CI="true")  # CI: no progress bar in the figures
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        t = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "kg", "build", "--seeds", str(seeds), "--out", str(out), *extra],
+                                cwd=ROOT, env=env, stdout=stdout, stderr=stderr, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        stdout.seek(0)
+        stderr.seek(0)
+        if proc.returncode != 0:
+            raise SystemExit(f"build of {seeds} failed: {stderr.read().strip()[-500:]}")
+        return wall, usage.ru_maxrss / 1024, stdout.read()
 
 
 def extraction_throughput(seeds: Path, repeat: int) -> tuple[int, float, int]:
@@ -72,27 +84,6 @@ def extraction_throughput(seeds: Path, repeat: int) -> tuple[int, float, int]:
         best = min(best, time.perf_counter() - t)
         nfacts = len(facts)
     return words, best, nfacts
-
-
-def scaled_corpus(target_bytes: int, dest: Path) -> Path:
-    """Copies of the seeds (each copy a document of its own, same catalogue entry) up to target_bytes."""
-    import yaml
-
-    src = ROOT / "seeds"
-    catalogue = yaml.safe_load((src / "catalogue.yaml").read_text(encoding="utf-8"))
-    texts = sorted(src.glob("*.txt"))
-    dest.mkdir(parents=True)
-    size, n, out_cat = 0, 0, {}
-    while size < target_bytes:
-        for p in texts:
-            name = f"{p.stem}-r{n:04d}"
-            data = p.read_bytes()
-            (dest / f"{name}.txt").write_bytes(data)
-            out_cat[name] = catalogue[p.stem]
-            size += len(data)
-        n += 1
-    (dest / "catalogue.yaml").write_text(yaml.safe_dump(out_cat, sort_keys=True), encoding="utf-8")
-    return dest
 
 
 def synthetic_page_data(n_nodes: int, n_edges: int):
@@ -302,18 +293,58 @@ def endpoint_benchmark(trig: Path, seconds: float) -> None:
 
 
 def row(label, wall, rss, words, secs, facts):
-    print(f"| {label:<26} | {wall:>8.2f} s | {rss:>8.0f} MiB | {words:>9,} | {words / secs:>12,.0f} | {facts:>9,} |")
+    print(f"| {label:<27} | {wall:>8.2f} s | {rss:>8.0f} MiB | {words:>9,} | {words / secs:>15,.0f} | {facts:>9,} |")
 
 
-SECTIONS = ("build", "page", "endpoint", "stores")
+def scale_benchmark(tmp: Path, factors: tuple[int, ...], rdflib_up_to: int) -> None:
+    """Synthetic corpora at each factor of the seeds (kg.synth), each built in a fresh process
+    with each store (rdflib only up to `rdflib_up_to`), without the page and validation, which
+    are not part of what must scale. Growth is each step's cost ratio over its size ratio."""
+    import re as _re
+
+    from kg.synth import make_corpus
+
+    print()
+    print("Scale: synthetic corpora (seeds x factor: years shifted, names exchanged), `nrkg build --store S "
+          "--no-page --no-validate` in a fresh process each.")
+    print("| corpus | documents | words     | store    | triples    | build wall | peak memory | wall vs linear | memory vs linear |")
+    print("|--------|-----------|-----------|----------|------------|------------|-------------|----------------|------------------|")
+    previous: dict[str, tuple[int, float, float]] = {}
+    verdicts = []
+    for factor in factors:
+        corpus = make_corpus(ROOT / "seeds", tmp / f"x{factor}", factor)
+        for store in ("rdflib", "oxigraph"):
+            if store == "rdflib" and factor > rdflib_up_to:
+                continue
+            out = tmp / f"out-x{factor}-{store}"
+            wall, rss, stdout = build_process(corpus, out, "--store", store, "--no-page", "--no-validate")
+            triples = int(_re.search(r"triples\s+(\d+)", stdout).group(1))
+            docs, words = map(int, _re.search(r"documents\s+(\d+)\s+\((\d+) words", stdout).groups())
+            growth = ["", ""]
+            if store in previous:
+                f0, w0, r0 = previous[store]
+                size = factor / f0
+                growth = [f"{(wall / w0) / size:.2f}x", f"{(rss / r0) / size:.2f}x"]
+                verdicts.append((store, f0, factor, (wall / w0) / size))
+            previous[store] = (factor, wall, rss)
+            print(f"| {factor:>5}x | {docs:>9,} | {words:>9,} | {store:<8} | {triples:>10,} | {wall:>8.1f} s | "
+                  f"{rss:>7,.0f} MiB | {growth[0]:>14} | {growth[1]:>16} |")
+            shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(corpus, ignore_errors=True)
+    for store, f0, f1, g in verdicts:
+        print(f"{store} {f0}x -> {f1}x: build wall grows {g:.2f}x linear ({'within' if g <= 1.5 else 'OVER'} the 1.5x target)")
+    print("Target: the 1,000x corpus built under 10 minutes with the oxigraph store; growth within 1.5x of linear.")
+
+
+SECTIONS = ("build", "page", "endpoint", "stores", "scale")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", metavar="SECTION[,SECTION]", default=",".join(SECTIONS),
                     help=f"sections to run, of {', '.join(SECTIONS)} (default: all)")
-    ap.add_argument("--quick", action="store_true", help="seeds only: no scaled corpus, no 1M-triple graph")
-    ap.add_argument("--mb", type=float, default=10.0, help="size of the scaled corpus in MB (default 10)")
+    ap.add_argument("--quick", action="store_true",
+                    help="small sizes only: no 100x extraction, a 100k-triple graph for stores, scale to 100x")
     ap.add_argument("--no-page", action="store_true", help="skip the browser page benchmark (needs Chromium)")
     ap.add_argument("--triples", type=int, default=1_000_000, help="size of the scaled graph for stores (default 1,000,000)")
     ap.add_argument("--load-seconds", type=float, default=30.0, help="how long the endpoint load runs (default 30)")
@@ -333,19 +364,21 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="nrkg-bench-"))
     try:
         if "build" in only:
-            print("| corpus                     | build wall | peak memory | words     | extract words/s | facts     |")
-            print("|----------------------------|------------|-------------|-----------|-----------------|-----------|")
-            walls = [build_process(ROOT / "seeds", tmp / "out") for _ in range(3)]
-            wall = sorted(w for w, _ in walls)[1]
-            rss = max(r for _, r in walls)
+            print("| corpus                      | build wall | peak memory | words     | extract words/s | facts     |")
+            print("|-----------------------------|------------|-------------|-----------|-----------------|-----------|")
+            runs = [build_process(ROOT / "seeds", tmp / "out") for _ in range(3)]
+            wall = sorted(w for w, _, _ in runs)[1]
+            rss = max(r for _, r, _ in runs)
             words, secs, facts = extraction_throughput(ROOT / "seeds", repeat=5)
             row("seeds (5 documents)", wall, rss, words, secs, facts)
             if not args.quick:
-                big = scaled_corpus(int(args.mb * 1_000_000), tmp / "scaled")
+                from kg.synth import make_corpus
+
+                big = make_corpus(ROOT / "seeds", tmp / "x100", 100)
                 words, secs, facts = extraction_throughput(big, repeat=2)
-                wall, rss = build_process(big, tmp / "out-scaled")
-                ndocs = len(list(big.glob("*.txt")))
-                row(f"scaled to {args.mb:g} MB ({ndocs} docs)", wall, rss, words, secs, facts)
+                print(f"| {'synthetic 100x (500 docs)':<27} | {'':>10} | {'':>11} | {words:>9,} | {words / secs:>15,.0f} | "
+                      f"{facts:>9,} |  (extraction only, 2 worker processes)")
+                shutil.rmtree(big)
             print("Targets: seeds build < 5 s wall (interpreter start included); extraction >= 100,000 words/s.")
         if "page" in only:
             page_benchmark(tmp)
@@ -357,6 +390,8 @@ def main() -> int:
                 endpoint_benchmark(trig, args.load_seconds)
             if "stores" in only:
                 stores_benchmark(tmp, trig, 100_000 if args.quick else args.triples, args.query_cap)
+        if "scale" in only:
+            scale_benchmark(tmp, (10, 100) if args.quick else (10, 100, 1000), rdflib_up_to=100)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

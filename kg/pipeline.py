@@ -75,6 +75,7 @@ class BuildResult:
             per_class[next(c for c in top if c in found)] += 1
         asserted = [f for f in self.facts if f.mode == "asserted"]
         evidence, triples = self._evidence_and_triples()
+        with_facts = {f.evidence.doc for f in self.facts if not f.evidence.rule.startswith("gaz.")}  # one pass
         return {
             "documents": len(self.docs),
             "sentences": sum(len(a.sentences) for a in self.analysed),
@@ -83,9 +84,7 @@ class BuildResult:
             "facts": len({(f.s, f.p, f.o) for f in asserted}),
             "claims (not asserted)": len({(f.s, f.p, f.o, f.mode) for f in self.facts if f.mode != "asserted"}),
             "evidence records": evidence,
-            "documents without facts": [a.doc.id for a in self.analysed
-                                        if not any(f.evidence.doc == a.doc.id and not f.evidence.rule.startswith("gaz.")
-                                                   for f in self.facts)],
+            "documents without facts": [a.doc.id for a in self.analysed if a.doc.id not in with_facts],
             "triples": triples,
         }
 
