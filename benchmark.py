@@ -37,24 +37,35 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 
-def build_process(seeds: Path, out: Path, *extra: str) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MiB and stdout of one `python -m kg build` process.
+# Peak memory is the process's own high-water mark (VmHWM), read as it exits. Not wait4's or
+# getrusage's ru_maxrss: on Linux exec records the forking process's high-water mark, so every
+# child of a benchmark that has grown would report at least the benchmark's own size.
+PEAK = "import atexit, os; atexit.register(lambda: os.write({fd}, _peak().encode()))\n" \
+       "def _peak():\n    return next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:'))\n"
 
-    The peak is what wait4 reports: the largest of the process and the workers it waited for.
-    """
+
+def peak_mib() -> float:
+    """This process's own peak resident memory in MiB."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) / 1024
+
+
+def build_process(seeds: Path, out: Path, *extra: str) -> tuple[float, float, str]:
+    """Wall seconds, peak resident memory in MiB (the main process; extraction workers, when a
+    large corpus has them, hold one document each) and stdout of one `nrkg build` process."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), CI="true")  # CI: no progress bar in the figures
-    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
-        t = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "kg", "build", "--seeds", str(seeds), "--out", str(out), *extra],
-                                cwd=ROOT, env=env, stdout=stdout, stderr=stderr, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        stdout.seek(0)
-        stderr.seek(0)
-        if proc.returncode != 0:
-            raise SystemExit(f"build of {seeds} failed: {stderr.read().strip()[-500:]}")
-        return wall, usage.ru_maxrss / 1024, stdout.read()
+    read, write = os.pipe()
+    code = PEAK.format(fd=write) + "import sys\nfrom kg.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code, "build", "--seeds", str(seeds), "--out", str(out), *extra],
+                          cwd=ROOT, env=env, capture_output=True, text=True, pass_fds=(write,))
+    wall = time.perf_counter() - t
+    os.close(write)
+    with os.fdopen(read) as fh:
+        peak_kb = fh.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"build of {seeds} failed: {proc.stderr.strip()[-500:]}")
+    return wall, int(peak_kb) / 1024, proc.stdout
 
 
 def extraction_throughput(seeds: Path, repeat: int) -> tuple[int, float, int]:
@@ -189,7 +200,6 @@ def scaled_graph(trig: Path, target_triples: int, dest: Path) -> tuple[Path, int
 def _store_child(kind: str, path: str, cap: float) -> None:
     """In a fresh process: load `path` into the `kind` store, run every named query; print JSON."""
     import json
-    import resource
     import signal
 
     from kg.query import named_queries
@@ -205,7 +215,7 @@ def _store_child(kind: str, path: str, cap: float) -> None:
     t = time.perf_counter()
     store = open_store(kind, path=Path(path))
     load = time.perf_counter() - t
-    rss_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_load = peak_mib()
     times = {}
     for name, q in named_queries().items():
         t = time.perf_counter()
@@ -218,7 +228,7 @@ def _store_child(kind: str, path: str, cap: float) -> None:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     print(json.dumps({"load": load, "rss_load": rss_load, "triples": len(store), "queries": times,
-                      "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "rss": peak_mib()}))
 
 
 def store_run(kind: str, path: Path, cap: float) -> dict:
