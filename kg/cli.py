@@ -126,7 +126,7 @@ def cmd_viz(args) -> int:
     from kg.viz import add_timeline, focus, page_data, render
 
     result = _build(args)
-    data = add_timeline(page_data(result.docs, result.facts, result.book), result.dataset, result.book)
+    data = add_timeline(page_data(result.docs, result.facts, result.book), result.store(), result.book)
     title = "NATO-Russia knowledge graph"
     if args.focus:
         if args.depth < 0:
@@ -182,7 +182,7 @@ def cmd_serve(args) -> int:
 
         result = _build(args)
         store = _store(args, result)
-        page = render(add_timeline(page_data(result.docs, result.facts, result.book), result.dataset, result.book))
+        page = render(add_timeline(page_data(result.docs, result.facts, result.book), store, result.book))
     limits = Limits(timeout=args.timeout, max_rows=args.max_rows, max_body=args.max_body, workers=args.workers,
                     queue_wait=args.queue_wait)
     serve(store, host=args.host, port=args.port, limits=limits, graph_page=page, cors=args.cors, quiet=args.quiet)
@@ -274,9 +274,9 @@ def cmd_timeline(args) -> int:
     if args.positions:
         from kg.analysis import positions_over_time, positions_text
 
-        sys.stdout.write(positions_text(positions_over_time(result.dataset)))
+        sys.stdout.write(positions_text(positions_over_time(result.store())))
         return 0
-    interactions = code(result.dataset, result.book)
+    interactions = code(result.store(), result.book)
     if args.list:
         for i in interactions:
             print(f"{i.dyad:<12} {i.year} {i.cls:<21} {i.rule:<31} {i.doc}  {i.item}")

@@ -63,7 +63,7 @@ def test_missing_seeds_folder_is_a_one_line_error(tmp_path):
 
 
 def test_every_command_has_help():
-    for cmd in ("build", "query", "export", "viz", "validate", "explain", "stats", "path", "timeline"):
+    for cmd in ("build", "query", "export", "serve", "push", "viz", "validate", "explain", "stats", "path", "timeline"):
         r = run_cli(cmd, "--help")
         assert r.returncode == 0 and "Example" in r.stdout, cmd
 

@@ -239,6 +239,18 @@ def test_eight_clients_for_thirty_seconds_get_no_errors_and_right_answers(built_
     print(report.summary())
 
 
+def test_oxigraph_store_built_from_the_seeds_serves_queries_and_the_page(ds):
+    """--store oxigraph without --graph: the graph is built as lines, never as an rdflib graph."""
+    s = Server("--store", "oxigraph")
+    try:
+        assert "oxigraph store" in s.banner
+        assert rows_of(s.select(STATES)) == rows_of(local_json(ds, STATES))
+        status, _, body = s.request("/graph")
+        assert status == 200 and "kgGraph" in body
+    finally:
+        s.stop()
+
+
 def test_pages_and_named_queries(server):
     status, h, body = server.request("/")
     assert status == 200 and "script-src 'self'" in h["content-security-policy"]
