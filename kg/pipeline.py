@@ -13,16 +13,13 @@ from pathlib import Path
 from rdflib import RDF, Dataset
 
 from kg.corpus import load_corpus
-from kg.errors import KGError
 from kg.extract import Extractor
 from kg.graph import build_dataset, graph_quads
 from kg.model import KG, AnalysedDoc, Document, Fact
 from kg.nlp import Analyser
 from kg.progress import Progress
 from kg.rules import RULES_DIR, Rulebook, load_rulebook
-
-
-STORES = ("rdflib", "oxigraph")
+from kg.store import check_store
 
 
 @dataclass
@@ -138,8 +135,7 @@ def extract_corpus(docs: list[Document], book: Rulebook, rules_dir: Path, jobs: 
 def build(seeds: Path, rules_dir: Path = RULES_DIR, jobs: int | None = None, store: str = "rdflib") -> BuildResult:
     """The graph of the corpus in `seeds`. `store` "oxigraph" never builds an rdflib graph: the
     quads become sorted N-Triples lines (deterministic outputs) and Oxigraph answers queries."""
-    if store not in STORES:
-        raise KGError(f"unknown store '{store}'; choose one of {', '.join(STORES)}")
+    check_store(store)
     times = {}
     t = time.perf_counter()
     book = load_rulebook(rules_dir)

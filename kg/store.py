@@ -64,15 +64,6 @@ class OxigraphStore:
         return pyoxigraph
 
     @classmethod
-    def from_dataset(cls, ds: Dataset) -> "OxigraphStore":
-        from kg.serialize import serialize
-
-        ox = cls._module()
-        store = ox.Store()
-        store.bulk_load(serialize(ds, "trig").encode("utf-8"), format=ox.RdfFormat.TRIG)
-        return cls(_with_union(store))
-
-    @classmethod
     def from_lines(cls, by_graph: dict[str, list[str]]) -> "OxigraphStore":
         """The store of a graph built as lines (kg.serialize.quad_lines), never held by rdflib."""
         from kg.serialize import trig_chunks, turtle_chunks
@@ -190,11 +181,12 @@ def select(graph, label: str, text: str) -> list[dict]:
     return [dict(zip(res.vars, row)) for row in res.rows]
 
 
-def open_store(kind: str, *, path: Path | None = None, dataset: Dataset | None = None):
-    """The store of `kind` over a built file (`path`) or a dataset in memory."""
+def check_store(kind: str) -> str:
     if kind not in STORES:
         raise KGError(f"unknown store '{kind}'; choose one of {', '.join(STORES)}")
-    cls = RdflibStore if kind == "rdflib" else OxigraphStore
-    if path is not None:
-        return cls.load(path)
-    return cls(dataset) if cls is RdflibStore else cls.from_dataset(dataset)
+    return kind
+
+
+def open_store(kind: str, *, path: Path):
+    """The store of `kind` over a built file (.trig, .ttl, .nt, .nq, .jsonld)."""
+    return (RdflibStore if check_store(kind) == "rdflib" else OxigraphStore).load(path)
