@@ -19,7 +19,7 @@ from kg.model import KG, AnalysedDoc, Document, Fact
 from kg.nlp import Analyser
 from kg.progress import Progress
 from kg.rules import RULES_DIR, Rulebook, load_rulebook
-from kg.store import check_store
+from kg.store import OxigraphStore, RdflibStore, check_store
 
 
 @dataclass
@@ -40,8 +40,6 @@ class BuildResult:
     def store(self):
         """The graph as a kg.store store (the same interface for both)."""
         if self._store is None:
-            from kg.store import OxigraphStore, RdflibStore
-
             self._store = RdflibStore(self.dataset) if self.dataset is not None else OxigraphStore.from_lines(self.lines)
         return self._store
 
