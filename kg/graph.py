@@ -51,11 +51,13 @@ def build_dataset(docs: list[Document], facts: list[Fact], book: Rulebook, ontol
     return ds
 
 
-def graph_quads(docs: list[Document], facts: list[Fact], book: Rulebook, ontology: Path = ONTOLOGY, graph=lambda iri: iri):
+def graph_quads(docs: list[Document], facts: list[Fact], book: Rulebook, ontology: Path = ONTOLOGY,
+                graph=lambda iri: iri, progress=None):
     """Every quad of the graph, as (s, p, o, g) with rdflib terms; `graph(iri)` makes each g.
 
     One stream for both stores: rdflib's Dataset takes it with addN (g a Graph), the Oxigraph
-    path writes it as N-Quads (g the IRI itself).
+    path writes it as N-Triples lines (g the IRI itself). `progress(n)` is told how many
+    documents have been streamed.
     """
     g_onto, g_vocab = graph(G_ONTOLOGY), graph(G_VOCAB)
     onto = Graph()
@@ -71,7 +73,9 @@ def graph_quads(docs: list[Document], facts: list[Fact], book: Rulebook, ontolog
     for f in facts:
         by_doc.setdefault(f.evidence.doc, []).append(f)
 
-    for doc in docs:
+    for n, doc in enumerate(docs, 1):
+        if progress:
+            progress(n)
         g = graph(doc_graph(doc.id))
         for s, p, o in _document(doc, book):
             yield s, p, o, g

@@ -149,7 +149,9 @@ def build(seeds: Path, rules_dir: Path = RULES_DIR, jobs: int | None = None, sto
     else:
         from kg.serialize import quad_lines
 
-        result = BuildResult(docs, analysed, facts, None, book, times, warnings,
-                             lines=quad_lines(graph_quads(docs, facts, book)))
+        bar = Progress("graph", len(docs))
+        lines = quad_lines(graph_quads(docs, facts, book, progress=bar.update))
+        bar.close()
+        result = BuildResult(docs, analysed, facts, None, book, times, warnings, lines=lines)
     times["graph"] = time.perf_counter() - t
     return result

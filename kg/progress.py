@@ -29,10 +29,10 @@ class Progress:
         bar = "#" * int(frac * 30)
         rate = done / (now - self.start)
         eta = (self.total - done) / rate if rate > 0 else 0
-        self.stream.write(f"\r{self.label:<12} [{bar:<30}] {frac:4.0%} {done}/{self.total}  ETA {eta:4.0f} s ")
+        self.stream.write(f"\r{self.label:<12} [{bar:<30}] {frac:4.0%} {done}/{self.total}  ETA {eta:4.0f} s\x1b[K")
         self.stream.flush()
 
     def close(self) -> None:
         if self._shown:
-            self.stream.write(f"\r{self.label:<12} done in {time.monotonic() - self.start:.1f} s{' ' * 40}\n")
+            self.stream.write(f"\r{self.label:<12} done in {time.monotonic() - self.start:.1f} s\x1b[K\n")  # [K: clear the rest
             self.stream.flush()
