@@ -10,6 +10,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import rdflib.plugins.sparql as rdflib_sparql
@@ -86,26 +87,41 @@ def _walk(node, found: set[str]) -> None:
 
 def check(label: str, text: str):
     """Parse and vet a query; returns the prepared query or raises QueryError (one line)."""
+    try:
+        return _vetted(text)
+    except _Refused as exc:
+        raise QueryError(f"{label}: {exc}") from None
+
+
+class _Refused(Exception):
+    """Why a query is refused, without the label of who asked (the caller adds it)."""
+
+
+@lru_cache(maxsize=512)
+def _vetted(text: str):
+    """The prepared query for `text`, parsed and vetted once: the endpoint, the barometer and the
+    page send the same texts again and again, and a parse costs tens of milliseconds. Refusals
+    are not cached (lru_cache keeps only results)."""
     if UPDATE_WORDS.search(_strip_strings(text)):
-        raise QueryError(f"{label}: SPARQL Update is not allowed; the graph is read-only")
+        raise _Refused("SPARQL Update is not allowed; the graph is read-only")
     try:
         parsed = parseQuery(text)
     except ParseException as exc:
         if _is_update(text):
-            raise QueryError(f"{label}: SPARQL Update is not allowed; the graph is read-only") from None
-        raise QueryError(f"{label}: syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}") from None
+            raise _Refused("SPARQL Update is not allowed; the graph is read-only") from None
+        raise _Refused(f"syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}") from None
     except Exception as exc:  # noqa: BLE001 - rdflib raises several kinds
-        raise QueryError(f"{label}: cannot parse the query ({exc})") from None
+        raise _Refused(f"cannot parse the query ({exc})") from None
     found: set[str] = set()
     _walk(parsed, found)
     if "ServiceGraphPattern" in found:
-        raise QueryError(f"{label}: SERVICE is not allowed; queries run offline on the local graph")
+        raise _Refused("SERVICE is not allowed; queries run offline on the local graph")
     if "DatasetClause" in found:
-        raise QueryError(f"{label}: FROM / FROM NAMED are not allowed; use GRAPH <iri> {{ }} on the local named graphs")
+        raise _Refused("FROM / FROM NAMED are not allowed; use GRAPH <iri> { } on the local named graphs")
     try:
         return prepareQuery(text, initNs={p: str(ns) for p, ns in PREFIXES.items()})
     except Exception as exc:  # noqa: BLE001
-        raise QueryError(f"{label}: cannot prepare the query ({exc})") from None
+        raise _Refused(f"cannot prepare the query ({exc})") from None
 
 
 def _is_update(text: str) -> bool:
