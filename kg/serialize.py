@@ -11,15 +11,14 @@ leaves a half-written output, nor a mix of old and new ones.
 """
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import tempfile
-import heapq
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from collections import defaultdict
 
 from rdflib import RDF, BNode, Dataset, Graph, URIRef
 
@@ -45,6 +44,7 @@ def atomic_write_all(files: dict[Path, str | bytes | Iterable[str]]) -> None:
     process that was killed outright.
     """
     staged: list[tuple[str, Path]] = []
+    path = next(iter(files))  # the file being written or moved, for the error message
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -68,7 +68,6 @@ def atomic_write_all(files: dict[Path, str | bytes | Iterable[str]]) -> None:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         if isinstance(exc, OSError):
-            path = staged[-1][1] if staged else next(iter(files))
             raise KGError(f"{path}: cannot write ({exc.strerror or exc}); check the folder's permissions and free disk "
                           "space; the previous outputs are unchanged") from None
         raise

@@ -116,19 +116,20 @@ class _ChunkReader(io.RawIOBase):
     """A binary file over an iterator of text chunks, so a large graph streams into Oxigraph."""
 
     def __init__(self, chunks):
-        self._chunks, self._buf = iter(chunks), b""
+        self._chunks, self._buf, self._pos = iter(chunks), memoryview(b""), 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, b) -> int:
-        while not self._buf:
+        while self._pos >= len(self._buf):  # a view and an offset: no copy of the rest of a chunk per read
             chunk = next(self._chunks, None)
             if chunk is None:
                 return 0
-            self._buf = chunk.encode("utf-8")
-        n = min(len(b), len(self._buf))
-        b[:n], self._buf = self._buf[:n], self._buf[n:]
+            self._buf, self._pos = memoryview(chunk.encode("utf-8")), 0
+        n = min(len(b), len(self._buf) - self._pos)
+        b[:n] = self._buf[self._pos:self._pos + n]
+        self._pos += n
         return n
 
 
