@@ -310,8 +310,6 @@ def scale_benchmark(tmp: Path, factors: tuple[int, ...], rdflib_up_to: int) -> N
     """Synthetic corpora at each factor of the seeds (kg.synth), each built in a fresh process
     with each store (rdflib only up to `rdflib_up_to`), without the page and validation, which
     are not part of what must scale. Growth is each step's cost ratio over its size ratio."""
-    import re as _re
-
     from kg.synth import make_corpus
 
     print()
@@ -328,8 +326,8 @@ def scale_benchmark(tmp: Path, factors: tuple[int, ...], rdflib_up_to: int) -> N
                 continue
             out = tmp / f"out-x{factor}-{store}"
             wall, rss, stdout = build_process(corpus, out, "--store", store, "--no-page", "--no-validate")
-            triples = int(_re.search(r"triples\s+(\d+)", stdout).group(1))
-            docs, words = map(int, _re.search(r"documents\s+(\d+)\s+\((\d+) words", stdout).groups())
+            triples = int(re.search(r"triples\s+(\d+)", stdout).group(1))
+            docs, words = map(int, re.search(r"documents\s+(\d+)\s+\((\d+) words", stdout).groups())
             growth = ["", ""]
             if store in previous:
                 f0, w0, r0 = previous[store]

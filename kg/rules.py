@@ -5,11 +5,11 @@ Every rule has an `id`; a bad rule fails the load with the file, the rule id and
 from __future__ import annotations
 
 import re
-from re import _constants as _C  # the regex parser's own tree: what re.compile sees
-from re import _parser as _sre
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from re import _constants as _C  # the regex parser's own tree: what re.compile sees
+from re import _parser as _sre
 
 from rdflib import OWL, RDF, RDFS, Graph
 
