@@ -154,6 +154,9 @@ def cmd_query(args) -> int:
         raise KGError("nrkg query: give a query name, a .rq file or SPARQL text; `nrkg query --list` shows the names")
     label, text = resolve(args.query)
     store = _store(args)
+    from kg.sandbox import deny_network
+
+    deny_network()  # from here on this process opens no network socket, whatever the query makes a store try
     sys.stdout.write(format_result(store.query(label, text), args.format))
     return 0
 

@@ -1,7 +1,15 @@
-"""SPARQL over the graph: named queries in queries/*.rq, safe by construction.
+r"""SPARQL over the graph: named queries in queries/*.rq, safe by construction.
 
 Read-only and offline: updates are refused, and SERVICE, FROM / FROM NAMED and LOAD are
 refused before execution (rdflib would otherwise fetch them over the network).
+
+One text is vetted and executed. A query is first normalised (`normalise`: line ends to \n,
+\u / \U escapes expanded, as SPARQL says they are before parsing); the vetting parser (rdflib's)
+reads that text and the store executes that same text, so no difference in how two parsers read
+comments, line ends or escapes can hide a SERVICE from the vetting. Below the parser there are
+two more walls: the keyword SERVICE may not appear anywhere in the normalised text (not even in
+a string or a comment), and processes that execute users' queries cannot open network sockets
+at all (kg.sandbox).
 """
 from __future__ import annotations
 
@@ -62,7 +70,10 @@ def resolve(arg: str, directory: Path = QUERIES_DIR) -> tuple[str, str]:
     if arg.endswith(".rq"):
         path = Path(arg)
         if path.is_file():
-            return str(path), path.read_text(encoding="utf-8")
+            try:
+                return str(path), path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise QueryError(f"{arg}: not a UTF-8 text file; save the query as UTF-8 text") from None
         if stem in named:
             return named[stem].path.name, named[stem].text
         raise QueryError(f"{arg}: no such query file; `nrkg query --list` shows the named queries")
@@ -87,14 +98,52 @@ def _walk(node, found: set[str]) -> None:
 
 def check(label: str, text: str):
     """Parse and vet a query; returns the prepared query or raises QueryError (one line)."""
+    return vet(label, text)[1]
+
+
+def vet(label: str, text: str):
+    """(the normalised text, its prepared query) once the text is vetted, or QueryError (one line).
+
+    A store must execute the returned text, never the one it was given: that is the text the
+    vetting read.
+    """
     try:
-        return _vetted(text)
+        safe = normalise(text)
+        return safe, _vetted(safe)
     except _Refused as exc:
         raise QueryError(f"{label}: {exc}") from None
 
 
 class _Refused(Exception):
     """Why a query is refused, without the label of who asked (the caller adds it)."""
+
+
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))")
+_ANY_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
+# The SERVICE keyword, unless it is the end of a hyphenated or longer word (org:security-service).
+_SERVICE = re.compile(r"(?<![A-Za-z-])service(?![A-Za-z0-9_-])", re.I)
+
+
+def normalise(text: str) -> str:
+    r"""The one text that is vetted and executed: \r\n and lone \r become \n, and \uXXXX /
+    \UXXXXXXXX escapes are expanded once. Refused: an escape that is malformed, names no
+    character, or leaves another escape behind (a second expansion would change the text), and
+    the keyword SERVICE anywhere, even in a string or a comment."""
+    def expand(m: re.Match) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise _Refused(f"the escape {m.group(0)} names no Unicode character")
+        return chr(code)
+
+    # Escapes first: an escaped \r must become a \n too (a comment ends at \r for one parser only).
+    text = _ESCAPE.sub(expand, text).replace("\r\n", "\n").replace("\r", "\n")
+    if _ANY_ESCAPE.search(text):
+        raise _Refused("a \\u or \\U escape is malformed (\\u takes 4 hex digits, \\U 8) or yields another escape; "
+                       "write the character itself")
+    if _SERVICE.search(text):
+        raise _Refused("SERVICE is not allowed; queries run offline on the local graph (the word may not appear "
+                       "even in a string or comment: to match it in data, write REGEX(?x, \"[s]ervice\", \"i\"))")
+    return text
 
 
 @lru_cache(maxsize=512)

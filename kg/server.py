@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import signal
 import socket
 import sys
@@ -32,6 +33,7 @@ from urllib.parse import parse_qs
 from kg.errors import KGError, QueryError
 from kg.graph import PREFIXES
 from kg.query import GRAPH_TYPES, SELECT_TYPES, format_result, named_queries
+from kg.sandbox import deny_network, die_with_parent, drop_inherited_sockets
 
 TEMPLATES = Path(__file__).parent / "templates"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -81,7 +83,12 @@ def negotiate(header: str | None, offered: dict[str, str]) -> str | None:
 
 # --- worker processes ------------------------------------------------------------------
 
-def _worker_main(conn, store, max_rows: int) -> None:
+def _worker_main(conn, store, max_rows: int, server_pid: int) -> None:
+    # Walls first: die with the server, hold none of its sockets, and open no network socket
+    # whatever a query makes the store attempt (kg.sandbox).
+    die_with_parent(server_pid)
+    drop_inherited_sockets(keep=conn.fileno())
+    deny_network()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
@@ -134,7 +141,8 @@ class QueryPool:
 
     def _spawn(self):
         parent, child = self.ctx.Pipe()
-        proc = self.ctx.Process(target=_worker_main, args=(child, self.store, self.limits.max_rows), daemon=True)
+        proc = self.ctx.Process(target=_worker_main, args=(child, self.store, self.limits.max_rows, os.getpid()),
+                                daemon=True)
         proc.start()
         child.close()
         return proc, parent

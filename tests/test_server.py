@@ -12,7 +12,7 @@ from rdflib import Graph
 
 from kg.query import GRAPH_TYPES, SELECT_TYPES, format_result, named_queries, run
 from kg.server import negotiate
-from server_util import Server, rows_of
+from server_util import Listener, Server, rows_of
 
 QUERIES = named_queries()
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -110,28 +110,8 @@ def test_updates_are_refused_and_the_data_is_unchanged(server, how):
 
 @pytest.fixture
 def listener():
-    """A local TCP port that records every connection: an outside resource the server must never fetch."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    sock.settimeout(0.2)
-    hits, stop = [], threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-                hits.append(conn.recv(200))
-                conn.close()
-            except OSError:
-                pass
-
-    t = threading.Thread(target=accept, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}/data.ttl", hits
-    stop.set()
-    t.join()
-    sock.close()
+    with Listener() as lst:
+        yield lst.url, lst.hits
 
 
 @pytest.mark.parametrize("template,word", [
