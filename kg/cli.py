@@ -106,19 +106,25 @@ def _build_into(args, out: Path) -> int:
     return 0
 
 
-def _print_report(report, indent: str = "") -> None:
+def _print_report(report, indent: str = "", shown: int = 5) -> None:
     if report.consistent is False:
         print(f"{indent}INCONSISTENT (OWL 2 DL, HermiT): {report.inconsistency}")
     elif report.consistent is None:
         print(f"{indent}reasoning          skipped (no Java)")
     else:
         print(f"{indent}reasoning          consistent (HermiT); {len(report.inferred)} inferred triples in graph <id/graph/inferred>")
-    if report.violations:
-        print(f"{indent}SHACL              {len(report.violations)} violation{'s' if len(report.violations) != 1 else ''} (ontology/shapes.ttl):")
-        for v in report.violations:
+    errors, warnings = report.errors, report.warnings
+    if errors:
+        print(f"{indent}SHACL              {len(errors)} violation{'s' if len(errors) != 1 else ''} (ontology/shapes.ttl):")
+        for v in errors:
             print(f"{indent}  [{v.shape}] {v.focus}: {v.message}")
     else:
-        print(f"{indent}SHACL              conforms (ontology/shapes.ttl)")
+        print(f"{indent}SHACL              conforms (ontology/shapes.ttl)"
+              + (f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''} (incomplete, not wrong)" if warnings else ""))
+    for v in warnings[:shown]:
+        print(f"{indent}  warning [{v.shape}] {v.focus}: {v.message}")
+    if len(warnings) > shown:
+        print(f"{indent}  ... and {len(warnings) - shown} more warnings (`nrkg validate` lists them all)")
 
 
 def cmd_viz(args) -> int:
@@ -296,7 +302,7 @@ def cmd_validate(args) -> int:
 
     result = _build(args)
     report = validate(result.dataset, timeout=args.timeout)
-    _print_report(report)
+    _print_report(report, shown=len(report.warnings))
     return 0 if report.conforms else 1
 
 

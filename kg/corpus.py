@@ -26,7 +26,19 @@ def load_catalogue(seeds: Path) -> dict:
 
 
 def read_text(path: Path) -> str:
-    raw = path.read_bytes()
+    import stat
+
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc.strerror}); check the file") from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        raise CorpusError(f"{path}: {kind}; only regular UTF-8 .txt files belong in the seeds folder")
+    if st.st_size > MAX_BYTES:
+        raise CorpusError(f"{path}: {st.st_size} bytes is over the {MAX_BYTES}-byte limit; split the document")
+    with path.open("rb") as fh:
+        raw = fh.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
         raise CorpusError(f"{path}: {len(raw)} bytes is over the {MAX_BYTES}-byte limit; split the document")
     if b"\x00" in raw:
@@ -36,6 +48,30 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{path}: not UTF-8 (byte {exc.start}); re-encode it as UTF-8") from None
     return text.removeprefix("\ufeff")
+
+
+_MONTH = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+DATELINE = re.compile(  # "BRUSSELS, Nov. 20, 2010 —", "MOSCOW, 12 December 2007 (RIA Novosti) -", "WASHINGTON, June 3, 1999 /AFPS/"
+    r"^\s*[A-Z][A-Z.'\- ]{2,30}(?:,\s*[A-Z][A-Za-z.\- ]{1,30})?,\s*"
+    rf"(?:{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+|(?P<day2>\d{{1,2}})\s+{_MONTH.replace('month', 'month2')}\s*,?\s+)"
+    r"(?P<year>(?:19|20)\d\d)\b")
+
+
+def dateline_date(text: str) -> DateValue | None:
+    """The day a dateline at the top of a news item gives, if it has a year; otherwise None."""
+    import calendar
+    import datetime as dt
+
+    for line in [ln for ln in text.splitlines() if ln.strip()][:3]:
+        m = DATELINE.match(line)
+        if m:
+            month = (m.group("month") or m.group("month2"))[:3].lower()
+            mon = [a.lower() for a in calendar.month_abbr].index(month)
+            try:
+                return DateValue(dt.date(int(m.group("year")), mon, int(m.group("day") or m.group("day2"))).isoformat(), "day")
+            except ValueError:
+                return None
+    return None
 
 
 def safe_name(stem: str) -> str:
@@ -66,20 +102,25 @@ def load_corpus(seeds: Path, warnings: list[str] | None = None) -> list[Document
         if twin != path:
             raise CorpusError(f"{path}: same document id as {twin.name} but for letter case; rename one of them")
         meta = catalogue.get(doc_id) or {}
-        date = None
+        date, note = None, meta.get("date_note")
         if meta.get("date"):
             try:
                 date = DateValue.parse(str(meta["date"]))
             except ValueError as exc:
                 raise CorpusError(f"{seeds / CATALOGUE}: {doc_id}: {exc}") from None
+        text = read_text(path)
+        if date is None:
+            date = dateline_date(text)
+            if date is not None:
+                note = f"From the dateline of the text ({date.value}); no date in the catalogue."
         docs.append(
             Document(
                 id=doc_id,
                 path=path,
-                text=read_text(path),
+                text=text,
                 title=meta.get("title") or doc_id,
                 date=date,
-                date_note=meta.get("date_note"),
+                date_note=note,
                 speaker=meta.get("speaker"),
                 role=meta.get("role"),
                 voice=meta.get("voice"),

@@ -70,7 +70,7 @@ class Extractor:
                 for trig in rule.trigger.finditer(text, sent.start, sent.end):
                     if trig.start() < trig.end():
                         facts += self._apply(rule, ad, sent, trig, by_sent[sent.index])
-        facts.sort(key=lambda f: (f.evidence.sent, self._order[f.evidence.rule]))
+        facts.sort(key=lambda f: (f.evidence.sent, self._order.get(f.evidence.rule, -1)))
         return _dedupe(facts)
 
     # ---------------------------------------------------------------- mentions

@@ -27,6 +27,7 @@ VOICE_PRONOUNS = {"we", "our", "us", "ours", "ourselves"}
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
+WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 
 
 LINE = re.compile(r"[^\n]+")
@@ -316,6 +317,14 @@ def sentence_at(sentences: list[Sentence], starts: list[int], char: int) -> Sent
 def resolve_date(rule: DateRule, groups: dict, doc_date: DateValue | None) -> DateValue | None:
     """Turn a matched date expression into a value of true precision, or None if it cannot be resolved."""
     q = rule.qualifier
+    if rule.resolve == "never":
+        return None
+    if rule.resolve == "weekday":
+        if doc_date is None or doc_date.precision != "day":
+            return None
+        day = dt.date.fromisoformat(doc_date.value)
+        back = (day.weekday() - WEEKDAYS[groups["weekday"].lower()]) % 7
+        return DateValue((day - dt.timedelta(days=back)).isoformat(), "day", q)
     if rule.resolve == "absolute":
         year = int(groups["year"])
     elif doc_date is None:
@@ -328,7 +337,15 @@ def resolve_date(rule: DateRule, groups: dict, doc_date: DateValue | None) -> Da
                 return None
             day = dt.date.fromisoformat(doc_date.value) + dt.timedelta(days=rule.days)
             return DateValue(day.isoformat(), "day", q)
-        return DateValue(f"{year + (rule.years or 0):04d}", "year", q)
+        if rule.months is not None:
+            if doc_date.precision == "year":
+                return None
+            index = year * 12 + int(doc_date.value[5:7]) - 1 + rule.months
+            return DateValue(f"{index // 12:04d}-{index % 12 + 1:02d}", "month", q)
+        year += rule.years or 0
+        if groups.get("month"):
+            return DateValue(f"{year:04d}-{MONTHS[groups['month'].lower().rstrip('.')]:02d}", "month", q)
+        return DateValue(f"{year:04d}", "year", q)
     month = groups.get("month")
     if rule.precision == "year" or not month:
         return DateValue(f"{year:04d}", "year", q)

@@ -123,6 +123,7 @@ class DateRule:
     qualifier: str | None = None
     years: int | None = None
     days: int | None = None
+    months: int | None = None
 
 
 @dataclass(frozen=True)
@@ -188,10 +189,22 @@ class Rulebook:
         for r in (*self.dates, *self.relations, *self.cues):
             if r.id == rule_id:
                 return getattr(r, "description", "") or r.id
+        if rule_id in MATCHING_RULES:
+            return MATCHING_RULES[rule_id]
         if rule_id.startswith("gaz."):
             e = self.entities.get(rule_id[4:])
             return f"Gazetteer entry for {e.label} ({e.cls})" if e else rule_id
         return rule_id
+
+
+# Mentions made by kg/rules/matching.yaml rather than a gazetteer entry: their rule ids.
+MATCHING_RULES = {
+    "person.first-name": "A person the gazetteer does not know: a known first name and a capitalised surname (matching.yaml first_names)",
+    "person.title-name": "A person the gazetteer does not know: an office or honorific, then a capitalised name (matching.yaml titles)",
+    "person.apposition": "A person the gazetteer does not know: a capitalised name, a comma and a role noun (matching.yaml role_nouns)",
+    "local.surname": "A person named by surname after a full first mention in the same document",
+    "local.abbreviation": "An abbreviation given in parentheses after a name, used later in the same document",
+}
 
 
 @dataclass(frozen=True)
@@ -392,8 +405,8 @@ def load_dates(path: Path, seen: dict) -> list[DateRule]:
     out = []
     for rid, item in _load_rules(path, "date rules", seen):
         resolve = _need(path, item, "resolve")
-        if resolve not in {"absolute", "doc-year", "doc-offset"}:
-            raise RuleError(f"{path}: rule '{rid}': resolve must be absolute, doc-year or doc-offset")
+        if resolve not in {"absolute", "doc-year", "doc-offset", "weekday", "never"}:
+            raise RuleError(f"{path}: rule '{rid}': resolve must be absolute, doc-year, doc-offset, weekday or never")
         precision = _need(path, item, "precision")
         if precision not in {"year", "month", "day"}:
             raise RuleError(f"{path}: rule '{rid}': precision must be year, month or day")
@@ -407,6 +420,7 @@ def load_dates(path: Path, seen: dict) -> list[DateRule]:
                 qualifier=item.get("qualifier"),
                 years=item.get("years"),
                 days=item.get("days"),
+                months=item.get("months"),
             )
         )
     return out
@@ -597,5 +611,5 @@ def load_rulebook(rules_dir: Path = RULES_DIR, ontology: Path = ONTOLOGY) -> Rul
                 book.folders[cls] = folder
     for path in sorted(rules_dir.glob("relations*.yaml")):
         book.relations += load_relations(path, onto, book.entities, seen)
-    book.files = seen
+    book.files = {**seen, **{rid: "matching.yaml" for rid in MATCHING_RULES}}
     return book

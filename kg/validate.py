@@ -40,6 +40,7 @@ class Violation:
     focus: str
     shape: str
     message: str
+    severity: str = "Violation"  # Violation (the graph is wrong) | Warning (incomplete: reported, exit 0)
 
 
 @dataclass
@@ -51,7 +52,15 @@ class Report:
 
     @property
     def conforms(self) -> bool:
-        return self.consistent is not False and not self.violations
+        return self.consistent is not False and not self.errors
+
+    @property
+    def errors(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity != "Violation"]
 
 
 # ------------------------------------------------------------------------------------ OWL
@@ -203,9 +212,7 @@ def shacl(ds: Dataset, shapes: Path = SHAPES) -> list[Violation]:
         sg.parse(shapes, format="turtle")
     except Exception as exc:  # noqa: BLE001
         raise KGError(f"{shapes}: cannot parse the shapes ({exc}); fix the Turtle") from None
-    conforms, results, _ = pyshacl_validate(data, shacl_graph=sg, inference="none", allow_warnings=True)
-    if conforms:
-        return []
+    _, results, _ = pyshacl_validate(data, shacl_graph=sg, inference="none", allow_warnings=True)
     SH = "http://www.w3.org/ns/shacl#"
     out = []
     for r in results.subjects(RDF.type, URIRef(SH + "ValidationResult")):
@@ -214,12 +221,15 @@ def shacl(ds: Dataset, shapes: Path = SHAPES) -> list[Violation]:
         label = _shape_label(sg, source)
         msg = results.value(r, URIRef(SH + "resultMessage"))
         path = results.value(r, URIRef(SH + "resultPath"))
+        severity = str(results.value(r, URIRef(SH + "resultSeverity")) or SH + "Violation")[len(SH):]
+        shape_msg = sg.value(source, URIRef(SH + "message"))
         text = str(msg) if msg else "violation"
         if "must conform to one or more shapes" in text:
-            text = "has none of the alternatives the shape requires"
+            text = str(shape_msg).replace("{$this}", _short(focus)) if shape_msg else "has none of the alternatives the shape requires"
+        text = text.replace("{$this}", _short(focus))
         if path is not None and not isinstance(path, Literal):
             text = f"{_short(path)}: {text}"
-        out.append(Violation(_short(focus), label, text))
+        out.append(Violation(_short(focus), label, text, severity))
     return sorted(out, key=lambda v: (v.shape, v.focus, v.message))
 
 

@@ -22,7 +22,7 @@ def test_core_classes_and_hierarchy():
         assert (KG[c], RDFS.subClassOf, KG.Actor) in g
     for c in ("Treaty", "Declaration", "ActionPlan"):
         assert (KG[c], RDFS.subClassOf, KG.Agreement) in g
-    for c in ("Signing", "Ratification", "EntryIntoForce", "Suspension", "Adoption"):
+    for c in ("Signing", "Ratification", "EntryIntoForce", "Adoption", "Withdrawal", "Extension"):
         assert (KG[c], RDFS.subClassOf, KG.AgreementEvent) in g
 
 
