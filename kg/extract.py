@@ -21,6 +21,9 @@ from kg.rules import ArgSpec, RelationRule, Rulebook
 
 NS = {"kg": KG, "rdf": RDF, "rdfs": RDFS, "dcterms": DCTERMS, "skos": SKOS}
 WORD = re.compile(r"\S+")
+SUBJECT_PRONOUN = re.compile(r"\b(?:they|he|she|it|which|who)\b", re.I)
+PRONOUN_SUBJECT = re.compile(r"\b(?:they|he|she|it)\s+(?:\w+\s+)?$", re.I)
+NEGATION_AFTER = re.compile(r"\s+(?:not|no|never)\b", re.I)
 ORDINALS = {w: i for i, w in enumerate(
     "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
     "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
@@ -55,7 +58,15 @@ class Extractor:
         by_sent = ad.sentence_mentions()
         starts = [s.start for s in ad.sentences]
         text = ad.doc.text
-        for rule in self.book.relations:
+        self._affil = {}  # person IRI -> the state or organisation this document says they serve (stage 0 rules)
+        self._sayers: dict[int, Binding | None] = {}
+        stage = 0
+        for rule in sorted(self.book.relations, key=lambda r: r.stage):
+            if rule.stage != stage:
+                stage = rule.stage
+                for f in sorted(facts, key=lambda f: f.evidence.sent):
+                    if f.p == KG.affiliatedWith and f.mode == "asserted":
+                        self._affil.setdefault(f.s, f.o)
             # A fast pass of the prefilter (the trigger without \b) picks the candidate sentences;
             # the trigger itself then runs inside each of them only.
             candidates: list[int] = []
@@ -71,7 +82,7 @@ class Extractor:
                     if trig.start() < trig.end():
                         facts += self._apply(rule, ad, sent, trig, by_sent[sent.index])
         facts.sort(key=lambda f: (f.evidence.sent, self._order.get(f.evidence.rule, -1)))
-        return _dedupe(facts)
+        return _dedupe(_merge_undated(facts, slugify(ad.doc.id)))
 
     # ---------------------------------------------------------------- mentions
     def _mention_facts(self, ad: AnalysedDoc) -> list[Fact]:
@@ -103,8 +114,10 @@ class Extractor:
         used: set[tuple[int, int]] = set()
         for spec in rule.args:
             found = self._bind(spec, ad, mentions, t0, t1, used)
+            if not found and spec.resolve == "actor" and PRONOUN_SUBJECT.search(ad.doc.text, max(sent.start, t0 - 25), t0):
+                return []  # "they offered": whose stance it is, the text does not say here
             if not found:
-                default = self._default(spec, ad)
+                default = self._default(spec, ad, sent, mentions)
                 if default is not None:
                     found = [default]
                 elif spec.optional:
@@ -114,11 +127,19 @@ class Extractor:
             for b in found:
                 if b is not None and b.mention is not None:
                     used.add((b.mention.start, b.mention.end))
+            if spec.resolve == "actor":
+                pairs = [self._as_actor(b, ad, sent, mentions) for b in found]
+                per_arg.append([(spec.name, a) for a, _ in pairs])
+                per_arg.append([(spec.name + "_person", person) for _, person in pairs[:1]])
+                continue
             per_arg.append([(spec.name, b) for b in found])
         extra = self._match_vars(rule, trig, ad.doc)
         facts = []
         for combo in itertools.product(*per_arg):
             env = dict(combo)
+            named = [env[a].iri for a in rule.distinct if env.get(a) is not None]
+            if len(named) != len(set(named)):
+                continue
             mode = rule.mode if rule.mode != "detect" else self._detect_mode(ad, sent, t0, t1, env, rule)
             facts += self._emit(rule, ad, sent, {**extra, **env}, mode)
         return facts
@@ -127,7 +148,7 @@ class Extractor:
     def _match_vars(rule: RelationRule, trig: re.Match, doc) -> dict[str, Binding]:
         """$match: the trigger text (or its 'role' group), normalised; $anniversary: doc year - ordinal."""
         groups = trig.groupdict()
-        text = groups.get("role") or trig.group(0)
+        text = groups.get("role") or groups.get("role2") or trig.group(0)
         text = dict(rule.normalize).get(text.lower(), text)
         if text.startswith("kg:"):  # normalised to an ontology individual, e.g. kg:supports
             out = {"match": Binding(KG[text[3:]], slugify(text[3:]), text[3:], None)}
@@ -161,13 +182,16 @@ class Extractor:
                 continue
             gap = ad.doc.text[m.end : t0] if m.end <= t0 else ad.doc.text[t1 : m.start] if m.start >= t1 else ""
             dist = len(WORD.findall(gap))
+            if spec.resolve == "actor" and m.end <= t0 and SUBJECT_PRONOUN.search(gap):
+                continue  # "..., they offered": the subject is the pronoun, not an actor further back
             if spec.window is not None and dist > spec.window:
                 continue
-            cands.append((dist, m.start, m))
-        cands.sort(key=lambda c: (c[0], c[1]))
+            # rank of its class, words away, then (at equal distance) the mention after the trigger
+            cands.append((dict(spec.rank).get(m.cls, 0), dist, 0 if m.start >= t1 else 1, m.start, m))
+        cands.sort(key=lambda c: c[:4])
         if not cands:
             return []
-        chosen = [c[2] for c in cands] if spec.all else [cands[0][2]]
+        chosen = [c[4] for c in cands] if spec.all else [cands[0][4]]
         out, seen = [], set()
         for m in chosen:
             if m.entity in seen and m.layer != "date":
@@ -184,12 +208,58 @@ class Extractor:
         ent = self.book.entities[m.entity]
         return Binding(self._iri(m.entity), m.entity, ent.label, m)
 
-    def _default(self, spec: ArgSpec, ad) -> Binding | None:
+    def _default(self, spec: ArgSpec, ad, sent: Sentence | None = None, mentions=()) -> Binding | None:
         if spec.default == "$docdate":
             d = ad.doc.date
             return Binding(d.literal(), d.value, d.value, None) if d else None
+        if spec.default == "$sayer":
+            return self._sayer(ad, sent, mentions) if sent is not None else None
         eid = {"$voice": ad.doc.voice, "$speaker": ad.doc.speaker}.get(spec.default or "")
         return self._entity_binding(eid)
+
+    def _sayer(self, ad, sent: Sentence, mentions) -> Binding | None:
+        """The person a sentence reports ("Rogozin said", "said Mr Rogozin", "according to Rogozin"),
+        else the document's speaker when the text is theirs (an interview, a statement)."""
+        if sent.index not in self._sayers:
+            found = None
+            verbs = self.book.reporting
+            if verbs is not None:
+                text = ad.doc.text
+                people = [m for m in mentions if m.cls == "Person"]
+                for v in verbs.finditer(text, sent.start, sent.end):
+                    before = [m for m in people if m.end <= v.start() and len(WORD.findall(text[m.end:v.start()])) <= 8]
+                    after = [m for m in people if m.start >= v.end() and len(WORD.findall(text[v.end():m.start])) <= 1]
+                    pick = (after[:1] if v.group(0).lower().startswith("according") else before[-1:] or after[:1])
+                    if pick:
+                        found = self._binding(pick[0])
+                        break
+            self._sayers[sent.index] = found
+        return self._sayers[sent.index] or self._entity_binding(ad.doc.speaker)
+
+    def _as_actor(self, b: Binding | None, ad, sent: Sentence, mentions) -> tuple[Binding | None, Binding | None]:
+        """(the state or organisation a binding stands for, the person who voiced it).
+
+        A person stands for whom this document says they serve (a role rule), else whom the
+        gazetteer says they served at the document's date; an organisation of a state (the
+        Russian MFA) stands for the state. A person with no known affiliation stands for themself.
+        """
+        if b is None or b.mention is None or b.mention.cls != "Person":
+            return b, self._sayer(ad, sent, mentions)
+        person = b
+        org = self._affil.get(person.iri)
+        if org is None:
+            ent = self.book.entities.get(b.mention.entity)
+            eid = ent.affiliation_at(ad.doc.date.value if ad.doc.date else None) if ent else None
+            org = self._iri(eid) if eid else None
+            actor = self._entity_binding(eid)
+        else:
+            actor = next((self._entity_binding(e) for e, iri in self._iris.items() if iri == org), None)
+        if actor is None:
+            return person, person
+        ent = self.book.entities.get(actor.slug)
+        if ent is not None and ent.country:
+            actor = self._entity_binding(ent.country) or actor
+        return actor, person
 
     def _detect_mode(self, ad, sent: Sentence, t0: int, t1: int, env, rule: RelationRule) -> str:
         start = t0
@@ -200,7 +270,9 @@ class Extractor:
         words = list(WORD.finditer(before))
         if rule.scope_before and words:
             start = sent.start + words[max(0, len(words) - rule.scope_before)].start()
-        scope = ad.doc.text[start:t1]
+        scope = ad.doc.text[start:t0 if rule.cues_before else t1]
+        if rule.cues_before and NEGATION_AFTER.match(ad.doc.text, t1):
+            return "negated"
         for cue in self.book.cues:
             if cue.regex.search(scope):
                 return cue.mode
@@ -220,8 +292,15 @@ class Extractor:
                 values["$" + name] = b.iri if b is not None else None
         node_labels = {}
         for node in rule.nodes:
-            slug = _fill(node.template, fill, doc.id)
-            label = _fill(node.label, fill, doc.id)
+            same = fill.get(node.reuse) if node.reuse else None
+            if same is not None:  # the text names the node itself (a summit of the gazetteer): no new one
+                values["$" + node.name] = same.iri
+                continue
+            for template, label_template in ((node.template, node.label), *node.fallbacks):
+                slug = _fill(template, fill, doc.id)
+                label = _fill(label_template, fill, doc.id)
+                if slug is not None and label is not None:
+                    break
             if slug is None or label is None:
                 values["$" + node.name] = None
                 continue
@@ -332,6 +411,27 @@ def _fill(template: str, env: dict, doc_id: str) -> str | None:
 
     out = TEMPLATE_VAR.sub(sub, template)
     return None if missing else out
+
+
+def _merge_undated(facts: list[Fact], doc_slug: str) -> list[Fact]:
+    """One event, not two, when a document names it once with its date and once without: a node
+    made by a rule's undated template ("...-meeting-brussels-<doc>") is the dated node of the same
+    document that extends its name ("...-meeting-brussels-2011-04-15"), where there is exactly one."""
+    suffix = "-" + doc_slug
+    events = {f.s for f in facts if f.p == RDF.type and str(f.s).startswith(str(ID["event/"]))}
+    undated = {e for e in events if str(e).endswith(suffix)}
+    if not undated:
+        return facts
+    into = {}
+    for e in undated:
+        stem = str(e)[: -len(suffix)] + "-"
+        dated = [d for d in events - undated if str(d).startswith(stem)]
+        if len(dated) == 1:
+            into[e] = dated[0]
+    if not into:
+        return facts
+    return [Fact(into.get(f.s, f.s), f.p, into.get(f.o, f.o), f.evidence, f.mode)
+            for f in facts if not (f.s in into and f.p == RDFS.label)]
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:

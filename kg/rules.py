@@ -136,8 +136,10 @@ class ArgSpec:
     window: int | None = None
     all: bool = False
     optional: bool = False
-    default: str | None = None  # $voice | $speaker | $docdate
+    default: str | None = None  # $voice | $speaker | $docdate | $sayer
     inside: bool = False  # may overlap the trigger text
+    resolve: str | None = None  # actor: a person found here stands for their state or organisation ($NAME_person keeps them)
+    rank: tuple[tuple[str, int], ...] = ()  # prefer: class -> rank (listed order), before distance
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,8 @@ class NodeSpec:
     folder: str
     template: str
     label: str
+    fallbacks: tuple[tuple[str, str], ...] = ()  # (template, label) tried in order when an argument is unbound
+    reuse: str | None = None  # an argument that, when bound, is this node (a named summit rather than a new one)
 
 
 @dataclass(frozen=True)
@@ -163,6 +167,9 @@ class RelationRule:
     let: tuple[tuple[str, str], ...] = ()
     normalize: tuple[tuple[str, str], ...] = ()
     prefilter: re.Pattern | None = None  # the trigger without \b: a fast superset to find candidate sentences
+    stage: int = 1  # rules of stage 0 (roles, affiliations) run over the whole document before the others
+    cues_before: bool = False  # modality cues count only before the trigger (a trigger like "proposes" is no cue)
+    distinct: tuple[str, ...] = ()  # arguments that may not name the same thing ("Russia proposes: Russia")
 
 
 @dataclass(frozen=True)
@@ -181,6 +188,7 @@ class Rulebook:
     actor_cues: dict = field(default_factory=dict)
     boilerplate: list[tuple[str, re.Pattern]] = field(default_factory=list)
     matching: "Matching" = None  # type: ignore[assignment]  # kg/rules/matching.yaml
+    reporting: re.Pattern | None = None  # reporting verbs ("said", "told", "according to"): who is speaking
     top_class: dict[str, str] = field(default_factory=dict)  # class -> its top-level class (Event for Summit)
     folders: dict[str, str] = field(default_factory=dict)  # class -> IRI folder
     files: dict[str, str] = field(default_factory=dict)  # rule id -> file name
@@ -426,6 +434,17 @@ def load_dates(path: Path, seen: dict) -> list[DateRule]:
     return out
 
 
+def _phrases_regex(path: Path, key: str) -> re.Pattern | None:
+    """One case-insensitive regex of the word list under `key` of a rule file, or None."""
+    words = _load_yaml(path).get(key)
+    if not words:
+        return None
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise RuleError(f"{path}: {key} must be a list of phrases")
+    alt = "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])", re.I)
+
+
 def load_cues(path: Path, seen: dict) -> tuple[list[Cue], dict]:
     data = _load_yaml(path)
     if not isinstance(data, dict) or "cues" not in data:
@@ -446,8 +465,11 @@ def load_cues(path: Path, seen: dict) -> tuple[list[Cue], dict]:
     return cues, data.get("metonymy", {})
 
 
+ARG_KEYS = {"class", "entity", "exclude", "side", "window", "all", "optional", "default", "inside", "resolve", "prefer"}
+TEMPLATE_VAR = re.compile(r"\{(\w+)(\.label|\.year)?\}")
+TEMPLATE_SPECIALS = {"doc", "docdate", "voice", "speaker", "sayer", "party1", "party2", "anniversary", "match"}
 TERM_RE = re.compile(r"^(\$[a-z_0-9]+|@[a-z0-9\-]+|[a-z]+:[A-Za-z][\w\-]*|\"[^\"]*\")$")
-SPECIAL = {"$voice", "$speaker", "$doc", "$docdate", "$quote", "$match", "$party1", "$party2", "$anniversary"}
+SPECIAL = {"$voice", "$speaker", "$sayer", "$doc", "$docdate", "$quote", "$match", "$party1", "$party2", "$anniversary"}
 
 
 def _check_term(path, rid, term: str, onto: Ontology, names: set[str], entities) -> None:
@@ -460,7 +482,8 @@ def _check_term(path, rid, term: str, onto: Ontology, names: set[str], entities)
     if term.startswith("kg:"):
         name = term[3:]
         if name not in onto.classes and name not in onto.properties and not _is_individual(name):
-            raise RuleError(f"{path}: rule '{rid}': unknown class or property '{term}'; declare it in the ontology first")
+            raise RuleError(f"{path}: rule '{rid}': unknown class or property '{term}'"
+                            f"{_did_you_mean(name, set(onto.classes) | set(onto.properties))}; declare it in the ontology first")
     elif ":" in term and not term.startswith(("$", '"', "@")):
         prefix = term.split(":", 1)[0]
         if prefix not in PREFIXES:
@@ -501,10 +524,13 @@ def load_relations(path: Path, onto: Ontology, entities: dict[str, Entity], seen
             if not isinstance(spec, dict):
                 raise RuleError(f"{path}: rule '{rid}': argument '{name}' must be a mapping")
             classes = None
+            rank: dict[str, int] = {}
             if "class" in spec:
                 cl = spec["class"] if isinstance(spec["class"], list) else [spec["class"]]
                 acc = set()
-                for c in cl:
+                for i, c in enumerate(cl):
+                    for sub in (onto.expand(c) if c in onto.classes else {c}):
+                        rank.setdefault(sub, i)
                     if c == "Date":
                         acc.add("Date")
                     elif c not in onto.classes:
@@ -529,25 +555,52 @@ def load_relations(path: Path, onto: Ontology, entities: dict[str, Entity], seen
             if classes is None and ents is None:
                 raise RuleError(f"{path}: rule '{rid}': argument '{name}' needs a class or an entity")
             default = spec.get("default")
-            if default is not None and default not in {"$voice", "$speaker", "$docdate"}:
-                raise RuleError(f"{path}: rule '{rid}': argument '{name}': default must be $voice, $speaker or $docdate")
-            unknown = set(spec) - {"class", "entity", "exclude", "side", "window", "all", "optional", "default", "inside"}
+            if default is not None and default not in {"$voice", "$speaker", "$docdate", "$sayer"}:
+                raise RuleError(f"{path}: rule '{rid}': argument '{name}': default must be $voice, $speaker, $sayer or $docdate")
+            unknown = set(spec) - ARG_KEYS
             if unknown:
-                raise RuleError(f"{path}: rule '{rid}': argument '{name}': unknown key(s) {', '.join(sorted(unknown))}")
+                raise RuleError(f"{path}: rule '{rid}': argument '{name}': unknown key(s) {', '.join(sorted(unknown))}"
+                                f"{_did_you_mean(sorted(unknown)[0], ARG_KEYS)}")
+            resolve = spec.get("resolve")
+            if resolve not in (None, "actor"):
+                raise RuleError(f"{path}: rule '{rid}': argument '{name}': resolve must be actor")
             args.append(ArgSpec(name, classes, ents, excl, side, spec.get("window"), bool(spec.get("all")),
-                                bool(spec.get("optional")), default, bool(spec.get("inside"))))
+                                bool(spec.get("optional")), default, bool(spec.get("inside")), resolve,
+                                tuple(sorted(rank.items())) if spec.get("prefer") == "listed" else ()))
         nodes = []
+        arg_names = {a.name for a in args} | {f"{a.name}_person" for a in args if a.resolve} | set(item.get("let") or {})
         for name, spec in (item.get("nodes") or {}).items():
             if not isinstance(spec, dict) or "id" not in spec or "label" not in spec:
                 raise RuleError(f"{path}: rule '{rid}': node '{name}' needs 'id' (folder/slug template) and 'label'")
-            folder, _, template = spec["id"].partition("/")
-            if not template:
-                raise RuleError(f"{path}: rule '{rid}': node '{name}': id must look like folder/template")
-            nodes.append(NodeSpec(name, folder, template, spec["label"]))
+            ids = spec["id"] if isinstance(spec["id"], list) else [spec["id"]]
+            labels = spec["label"] if isinstance(spec["label"], list) else [spec["label"]] * len(ids)
+            if len(labels) != len(ids) or not all(isinstance(x, str) for x in (*ids, *labels)):
+                raise RuleError(f"{path}: rule '{rid}': node '{name}': give one label per id template")
+            pairs = []
+            for template_id, label in zip(ids, labels):
+                folder, _, template = template_id.partition("/")
+                if not template:
+                    raise RuleError(f"{path}: rule '{rid}': node '{name}': id must look like folder/template")
+                if folder not in FOLDER_OF.values():
+                    raise RuleError(f"{path}: rule '{rid}': node '{name}': unknown folder '{folder}'"
+                                    f"{_did_you_mean(folder, FOLDER_OF.values())}")
+                for text in (template, label):
+                    for var in TEMPLATE_VAR.findall(text):
+                        if var[0] not in arg_names | TEMPLATE_SPECIALS:
+                            raise RuleError(f"{path}: rule '{rid}': node '{name}': {{{var[0]}{var[1]}}} names no argument, "
+                                            f"let or document value{_did_you_mean(var[0], arg_names | TEMPLATE_SPECIALS)}; "
+                                            "the rule's output would silently vanish")
+                pairs.append((folder, template, label))
+            if len({f for f, _, _ in pairs}) != 1:
+                raise RuleError(f"{path}: rule '{rid}': node '{name}': all id templates must use the same folder")
+            reuse = spec.get("reuse")
+            if reuse is not None and reuse not in {a.name for a in args}:
+                raise RuleError(f"{path}: rule '{rid}': node '{name}': reuse '{reuse}' is not an argument of the rule")
+            nodes.append(NodeSpec(name, pairs[0][0], pairs[0][1], pairs[0][2], tuple((t, lab) for _, t, lab in pairs[1:]), reuse))
         let = item.get("let") or {}
         if not isinstance(let, dict):
             raise RuleError(f"{path}: rule '{rid}': 'let' must be a mapping of name to term")
-        names = {a.name for a in args} | {n.name for n in nodes} | set(let)
+        names = arg_names | {n.name for n in nodes}
         for v in let.values():
             _check_term(path, rid, str(v), onto, names, entities)
         normalize = item.get("normalize") or {}
@@ -571,9 +624,20 @@ def load_relations(path: Path, onto: Ontology, entities: dict[str, Entity], seen
                 let=tuple((k, str(v)) for k, v in let.items()),
                 prefilter=re.compile(re.sub(r"(?<!\\)\\b", "", trig), trigger.flags),
                 normalize=tuple((str(k).lower(), str(v)) for k, v in normalize.items()),
+                stage=int(item.get("stage", 1)),
+                cues_before=item.get("cues") == "before",
+                distinct=_distinct(path, rid, item.get("distinct"), arg_names),
             )
         )
     return out
+
+
+def _distinct(path, rid, value, names) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(v in names for v in value):
+        raise RuleError(f"{path}: rule '{rid}': distinct must list arguments of the rule")
+    return tuple(value)
 
 
 FOLDER_OF = {"Person": "person", "State": "state", "Organization": "org", "Agreement": "agreement",
@@ -602,6 +666,7 @@ def load_rulebook(rules_dir: Path = RULES_DIR, ontology: Path = ONTOLOGY) -> Rul
     book.entities = entities
     book.dates = load_dates(rules_dir / "dates.yaml", seen)
     book.cues, book.actor_cues = load_cues(rules_dir / "modality.yaml", seen)
+    book.reporting = _phrases_regex(rules_dir / "modality.yaml", "reporting")
     book.boilerplate = load_boilerplate(rules_dir / "boilerplate.yaml", seen)
     book.matching = load_matching(rules_dir / "matching.yaml")
     for cls in onto.classes:
@@ -609,7 +674,7 @@ def load_rulebook(rules_dir: Path = RULES_DIR, ontology: Path = ONTOLOGY) -> Rul
             if top in onto.classes and cls in onto.expand(top):
                 book.top_class[cls] = top
                 book.folders[cls] = folder
-    for path in sorted(rules_dir.glob("relations*.yaml")):
+    for path in sorted(rules_dir.glob("relations*.yaml"), key=lambda p: (p.name != "relations.yaml", p.name)):
         book.relations += load_relations(path, onto, book.entities, seen)
     book.files = {**seen, **{rid: "matching.yaml" for rid in MATCHING_RULES}}
     return book

@@ -39,7 +39,8 @@ def predicted(built):
         if str(f.s).startswith(str(PREFIXES["position"])) and f.mode == "asserted":
             pos_parts.setdefault((d, f.s), {})[f.p] = f.o
     for (d, _), parts in pos_parts.items():
-        positions.add((d, parts[KG.holder], parts[KG.stance], parts[KG.about]))
+        if KG.holder in parts:  # a position only claimed (negated, ...) has its label asserted, nothing else
+            positions.add((d, parts[KG.holder], parts[KG.stance], parts[KG.about]))
     return facts, claims, positions
 
 

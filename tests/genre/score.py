@@ -35,6 +35,13 @@ RELATION_PROPS = {"memberOf", "partOf", "affiliatedWith", "role", "party", "sign
                   "inForceFor", "establishes", "operatedBy", "cooperationArea"}
 
 
+# Office names that are one office written two ways (the rules write roles as the text does,
+# or in these canonical forms).
+ROLE_SYNONYMS = {"minister of foreign affairs": "foreign minister", "minister of defence": "defence minister",
+                 "minister of defense": "defence minister", "defense minister": "defence minister",
+                 "secretary of defense": "defence secretary", "defense secretary": "defence secretary"}
+
+
 def norm(text: str) -> str:
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"['’]s\b", "", text)
@@ -118,13 +125,15 @@ class Scorer:
     def named(self, it: Item, iri, want) -> bool:
         if isinstance(iri, Literal):
             a, b = norm(iri), norm(want)
+            for long, short in ROLE_SYNONYMS.items():
+                a, b = a.replace(long, short), b.replace(long, short)
             return bool(a) and bool(b) and (a == b or a in b or b in a)
         w = norm(want)
         return any(w == n for n in it.names.get(iri, ()))
 
     def about(self, it: Item, iri, want) -> bool:
         w = norm(want)
-        return any(w == n or len(n) >= 4 and n in w or len(w) >= 4 and w in n for n in it.names.get(iri, ()))
+        return any(w == n or len(n) >= 6 and n in w or len(w) >= 6 and w in n for n in it.names.get(iri, ()))
 
     def kind_fits(self, it: Item, node, kind: str) -> bool:
         from kg.rules import load_ontology
