@@ -23,6 +23,9 @@ NS = {"kg": KG, "rdf": RDF, "rdfs": RDFS, "dcterms": DCTERMS, "skos": SKOS}
 WORD = re.compile(r"\S+")
 SUBJECT_PRONOUN = re.compile(r"\b(?:they|he|she|it|which|who)\b", re.I)
 PRONOUN_SUBJECT = re.compile(r"\b(?:they|he|she|it)\s+(?:\w+\s+)?$", re.I)
+LEADING_CONDITION = re.compile(r"\W*(?:If|Unless|Should|Were|Provided|In case)\b[^,;]*,")
+OF_BEFORE = re.compile(r"\bof\s+$")
+NEAR_BEFORE = re.compile(r"\b(?:near|outside|off)\s+$")
 NEGATION_AFTER = re.compile(r"\s+(?:not|no|never)\b", re.I)
 ORDINALS = {w: i for i, w in enumerate(
     "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
@@ -97,7 +100,7 @@ class Extractor:
             iri = self._iri(m.entity)
             out.append(Fact(ad.doc.iri, KG.mentions, iri, ev))
             out.append(Fact(iri, RDF.type, KG[m.cls], ev))
-            if m.label is not None:  # a person found by pattern: the name the text gives
+            if m.label is not None:  # a person or thing found by the form of its name: the name the text gives
                 out.append(Fact(iri, RDFS.label, Literal(m.label, lang="en"), ev))
             if m.cls == "Dispute":
                 out.append(Fact(ad.doc.iri, KG.discusses, iri, ev))
@@ -141,6 +144,8 @@ class Extractor:
             if len(named) != len(set(named)):
                 continue
             mode = rule.mode if rule.mode != "detect" else self._detect_mode(ad, sent, t0, t1, env, rule)
+            if mode == "asserted" and rule.stage != 0:
+                mode = self._sentence_mode(ad, sent, t0)
             facts += self._emit(rule, ad, sent, {**extra, **env}, mode)
         return facts
 
@@ -180,6 +185,10 @@ class Extractor:
                 continue
             if not overlaps and spec.side == "after" and m.start < t1:
                 continue
+            if m.layer == "date" or m.cls == "Place":
+                lead = ad.doc.text[max(0, m.start - 8):m.start]
+                if (m.layer == "date" and OF_BEFORE.search(lead)) or (m.cls == "Place" and NEAR_BEFORE.search(lead)):
+                    continue  # the date of a document named before it; a place the event is only near
             gap = ad.doc.text[m.end : t0] if m.end <= t0 else ad.doc.text[t1 : m.start] if m.start >= t1 else ""
             dist = len(WORD.findall(gap))
             if spec.resolve == "actor" and m.end <= t0 and SUBJECT_PRONOUN.search(gap):
@@ -204,7 +213,7 @@ class Extractor:
         if m.layer == "date":
             return Binding(m.date.literal(), m.date.value, m.date.value, m)
         if m.label is not None:
-            return Binding(self._iri(m.entity), m.entity.lstrip("~"), m.label, m)
+            return Binding(self._iri(m.entity), m.entity.rsplit("/", 1)[-1], m.label, m)
         ent = self.book.entities[m.entity]
         return Binding(self._iri(m.entity), m.entity, ent.label, m)
 
@@ -276,6 +285,19 @@ class Extractor:
         for cue in self.book.cues:
             if cue.regex.search(scope):
                 return cue.mode
+        return "asserted"
+
+    @staticmethod
+    def _sentence_mode(ad, sent: Sentence, t0: int) -> str:
+        """What the whole sentence does to a statement in it: a question asks ("Will Medvedev go to
+        Chicago?"), a leading condition governs its main clause ("If our concerns are ignored, Russia
+        may withdraw")."""
+        text = ad.doc.text[sent.start:sent.end]
+        if text.rstrip().endswith("?"):
+            return "questioned"
+        m = LEADING_CONDITION.match(text)
+        if m and sent.start + m.end() <= t0:
+            return "hypothetical"
         return "asserted"
 
     # ---------------------------------------------------------------- emitting
@@ -363,7 +385,7 @@ class Extractor:
     def _iri(self, eid: str) -> URIRef:
         iri = self._iris.get(eid)
         if iri is None:
-            iri = self._iris[eid] = ID[f"person/{eid[1:]}"] if eid.startswith("~") else entity_iri(self.book, eid)
+            iri = self._iris[eid] = ID[eid[1:]] if eid.startswith("~") else entity_iri(self.book, eid)
         return iri
 
     def _entity_binding(self, eid: str | None) -> Binding | None:

@@ -152,13 +152,15 @@ class Analyser:
                     if layer == "entity":
                         taken.update(range(span.start, span.end))
                         self._local_names(sdoc, span, ls, eid, ent.cls, None, local)
-            for span, rule in self._people(sdoc, taken):
-                name = " ".join(t.text for t in span)
-                eid = "~" + slugify(name)
-                add(ls, span, eid, "Person", "entity", rule, name)
+            found = [(sp, rule, "Person") for sp, rule in self._people(sdoc, taken)]
+            found += self._names(sdoc, taken | {i for sp, _, _ in found for i in range(sp.start, sp.end)})
+            for span, rule, cls in found:
+                name = text[ls + span.start_char: ls + span.end_char]
+                eid = f"~{self.book.folders[cls]}/{slugify(name)}"
+                add(ls, span, eid, cls, "entity", rule, name)
                 taken.update(range(span.start, span.end))
                 covered.update(range(span.start, span.end))
-                self._local_names(sdoc, span, ls, eid, "Person", name, local)
+                self._local_names(sdoc, span, ls, eid, cls, name, local)
             if voice is not None:
                 for _, st, en in self.pronouns(sdoc):
                     if st not in taken and sdoc[st].text != "US":
@@ -246,6 +248,78 @@ class Analyser:
             if not any(i in used for i in range(st, en)):
                 used.update(range(st, en))
                 yield sdoc[st:en], rule
+
+    def _names(self, sdoc: Doc, taken: set[int]) -> list[tuple[Span, str, str]]:
+        """Named things the gazetteer does not know, by the form of their names (matching.yaml names):
+        an agreement ("NRC Action Plan on Terrorism", "Joint Review of 21st Century Common Security
+        Challenges"), an exercise in capitals next to the word exercise ("VIGILANT SKIES 2011"), a ship
+        after its prefix ("RFS PYTLIVIY"), an operation ("Operation Ocean Shield")."""
+        m = self.book.matching
+        if m is None:
+            return []
+        out: list[tuple[Span, str, str]] = []
+        n = len(sdoc)
+
+        def cap(i: int) -> bool:
+            t = sdoc[i].text
+            return i not in taken and (t[:1].isupper() or t[:1].isdigit() and i > 0) and t not in OPENERS
+
+        i = 0
+        while i < n:
+            # agreements: capitalised words (joined by of/on/for/...) with a head noun; a known
+            # organisation or state may lead ("NRC Action Plan ...")
+            if (cap(i) or i in taken and sdoc[i].text.isupper()) and sdoc[i].is_alpha:
+                j, heads, last_cap = i, [], i
+                while j < n and j - i < 14:
+                    t = sdoc[j].text
+                    if cap(j) or (j == i and j in taken) or t == "-" and j + 1 < n and cap(j + 1):
+                        if t in m.agreement_heads:
+                            heads.append(j)
+                        last_cap = j
+                        j += 1
+                    elif t.lower() in JOINERS and t.lower() != "and" and j + 1 < n and cap(j + 1) and heads:
+                        j += 1
+                    else:
+                        break
+                end = last_cap + 1
+                if heads and end - i >= 2 and not (i in taken and heads[0] == i):
+                    # a leading known name ("NRC") stays part of the title
+                    out.append((sdoc[i:end], "name.agreement", m.agreement_heads[sdoc[heads[-1]].text]))
+                    i = end
+                    continue
+            i += 1
+        spans = {(sp.start, sp.end) for sp, _, _ in out}
+        used = set(taken) | {k for a, b in spans for k in range(a, b)}
+        for tok in sdoc:
+            j = tok.i
+            if j in used:
+                continue
+            if tok.text in m.ship_prefixes and j + 1 < n and sdoc[j + 1].text[:1].isupper():
+                end = j + 1
+                while end < n and end - j <= 3 and sdoc[end].text[:1].isupper() and end not in used:
+                    end += 1
+                out.append((sdoc[j:end], "name.vessel", "Vessel"))
+                used.update(range(j, end))
+            elif tok.text in ("Operation", "OPERATION") and j + 1 < n and sdoc[j + 1].text[:1].isupper() \
+                    and j + 1 not in used and sdoc[j + 1].text not in m.not_names:
+                end = j + 1
+                while end < n and end - j <= 3 and sdoc[end].text[:1].isupper() and end not in used:
+                    end += 1
+                out.append((sdoc[j:end], "name.operation", "Operation"))
+                used.update(range(j, end))
+            elif _rank(tok.text) == 2 and len(tok.text) >= 3 and tok.is_alpha:
+                end = j
+                while end < n and end not in used and (_rank(sdoc[end].text) == 2 and sdoc[end].is_alpha
+                                                       or end > j and (sdoc[end].like_num or sdoc[end].text == "-")):
+                    end += 1
+                near = {t.lower_ for t in sdoc[max(0, j - 4):min(n, end + 6)]}
+                if end - j >= 1 and near & {"exercise", "exercises", "drill", "drills", "manoeuvres", "maneuvers"} \
+                        and not (end - j == 1 and len(tok.text) <= 4):
+                    while end > j and sdoc[end - 1].text == "-":
+                        end -= 1
+                    out.append((sdoc[j:end], "name.exercise", "Exercise"))
+                    used.update(range(j, end))
+        return sorted(out, key=lambda x: x[0].start)
 
     def _unknown_names(self, kept, sentences, starts) -> list[tuple[str, int]]:
         """Capitalised names no mention covers, for the coverage report: runs of capitalised words

@@ -210,6 +210,10 @@ MATCHING_RULES = {
     "person.first-name": "A person the gazetteer does not know: a known first name and a capitalised surname (matching.yaml first_names)",
     "person.title-name": "A person the gazetteer does not know: an office or honorific, then a capitalised name (matching.yaml titles)",
     "person.apposition": "A person the gazetteer does not know: a capitalised name, a comma and a role noun (matching.yaml role_nouns)",
+    "name.agreement": "An agreement the gazetteer does not know: a capitalised title with a head noun such as Treaty, Plan or Declaration (matching.yaml names)",
+    "name.exercise": "An exercise the gazetteer does not know: a name in capitals next to the word exercise (matching.yaml names)",
+    "name.vessel": "A ship the gazetteer does not know: a name after a ship prefix such as RFS or HMS (matching.yaml names)",
+    "name.operation": "An operation the gazetteer does not know: Operation and a capitalised name (matching.yaml names)",
     "local.surname": "A person named by surname after a full first mention in the same document",
     "local.abbreviation": "An abbreviation given in parentheses after a name, used later in the same document",
 }
@@ -224,13 +228,15 @@ class Matching:
     role_nouns: frozenset[str]
     particles: frozenset[str]
     not_names: frozenset[str]
+    agreement_heads: dict[str, str]  # head noun -> class (Treaty, Declaration, ActionPlan, Agreement)
+    ship_prefixes: frozenset[str]
 
 
 def load_matching(path: Path) -> Matching:
     data = _load_yaml(path)
     if not isinstance(data, dict):
         raise RuleError(f"{path}: expected a mapping with spelling, persons and not_names")
-    unknown = set(data) - {"spelling", "persons", "not_names"}
+    unknown = set(data) - {"spelling", "persons", "not_names", "names"}
     if unknown:
         raise RuleError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; expected spelling, persons, not_names")
     spelling = data.get("spelling") or {}
@@ -250,9 +256,14 @@ def load_matching(path: Path) -> Matching:
             raise RuleError(f"{path}: {key}: {bad[0]!r} is not a word (quote words like \"No\" and \"On\" in YAML)")
         return val
 
+    names = data.get("names") or {}
+    heads = names.get("agreement_heads") or {}
+    if not isinstance(heads, dict) or not all(isinstance(v, str) for v in heads.values()):
+        raise RuleError(f"{path}: names: agreement_heads must map a head noun to a class")
     return Matching({str(k).lower(): str(v).lower() for k, v in spelling.items()}, frozenset(words("first_names")),
                     tuple(words("titles")), frozenset(words("role_nouns")), frozenset(words("particles")),
-                    frozenset(words("not_names", data)))
+                    frozenset(words("not_names", data)), {str(k): v for k, v in heads.items()},
+                    frozenset(words("ship_prefixes", names)))
 
 
 # ------------------------------------------------------------------------------------ loading
@@ -460,7 +471,12 @@ def load_cues(path: Path, seen: dict) -> tuple[list[Cue], dict]:
         bad = [w for w in words if not isinstance(w, str) or not w.strip()]
         if bad:
             raise RuleError(f"{path}: rule '{rid}': phrase {bad[0]!r} is not text (quote words like \"no\" in YAML)")
-        alt = "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
+        def phrase(w: str) -> str:
+            exact = w.startswith("=")
+            body = r"\s+".join(map(re.escape, w.lstrip("=").split()))
+            return f"(?-i:{body})" if exact else body
+
+        alt = "|".join(phrase(w) for w in sorted(words, key=lambda w: len(w.lstrip("=")), reverse=True))
         cues.append(Cue(rid, mode, re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])", re.I)))
     return cues, data.get("metonymy", {})
 
@@ -506,7 +522,7 @@ def _triples(path, rid, raw, onto: Ontology, names: set[str], entities=()) -> tu
 
 
 INDIVIDUALS = {"opposes", "supports", "concerned", "proposes", "demands", "undecided",
-               "negated", "proposed", "expected", "planned", "hypothetical", "scheduled", "occurred"}
+               "negated", "proposed", "expected", "planned", "hypothetical", "questioned", "scheduled", "occurred"}
 
 
 def _is_individual(name: str) -> bool:

@@ -95,6 +95,7 @@ class Scorer:
         self.book = book or load_rulebook()
         self.analyser, self.extractor = Analyser(self.book), Extractor(self.book)
         self.top = self.book.top_class
+        self.strict = False
 
     # ------------------------------------------------------------------ running the pipeline
     def run(self, doc: Document, item_id: str) -> Item:
@@ -132,8 +133,13 @@ class Scorer:
         return any(w == n for n in it.names.get(iri, ()))
 
     def about(self, it: Item, iri, want) -> bool:
+        """A phrase ("military cooperation with NATO") is about a thing whose name it contains as whole
+        words, or that contains it. Traps (must_not) compare names exactly instead."""
         w = norm(want)
-        return any(w == n or len(n) >= 6 and n in w or len(w) >= 6 and w in n for n in it.names.get(iri, ()))
+        if self.strict:
+            return w in it.names.get(iri, ())
+        return any(w == n or len(n) >= 3 and f" {n} " in f" {w} " or len(w) >= 6 and f" {w} " in f" {n} "
+                   for n in it.names.get(iri, ()))
 
     def kind_fits(self, it: Item, node, kind: str) -> bool:
         from kg.rules import load_ontology
@@ -158,6 +164,8 @@ class Scorer:
             wants = want if isinstance(want, list) else [want]
             for w in wants:
                 props = [EVENT_KEYS[key]] if EVENT_KEYS.get(key) else None
+                if key == "place":  # a state is the event's kg:country (kg:place is for places)
+                    props = [KG.place, KG.country]
                 objs = [o for (s, p), os_ in it.out.items() if s == node and (props is None or p in props) for o in os_]
                 if key == "chair":
                     objs += list(it.out.get((node, KG.participant), ()))
@@ -229,9 +237,13 @@ class Scorer:
             sc.add("facts", self.fact_ok(it, f), f"{it.id}: fact {f}")
         for c in spec.get("claims") or []:
             sc.add("claims", self.claim_ok(it, c), f"{it.id}: claim {c}")
-        for t in spec.get("must_not") or []:
-            if self.fact_ok(it, t):
-                sc.traps.append(f"{it.id}: asserted {t}")
+        self.strict = True
+        try:
+            for t in spec.get("must_not") or []:
+                if self.fact_ok(it, t):
+                    sc.traps.append(f"{it.id}: asserted {t}")
+        finally:
+            self.strict = False
         scored = {KG[p] for p in RELATION_PROPS} | {KG.participant, KG.forum, KG.place, KG.agreement, KG.holder,
                                                      KG.about, KG.statedBy, KG.chair}
         asserted = [f for f in it.facts if f.mode == "asserted" and f.p in scored]
