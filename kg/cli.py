@@ -16,6 +16,7 @@ from kg.errors import KGError
 PROJECT = Path(__file__).resolve().parent.parent
 OUT_FILES = {"ttl": "nato-russia.ttl", "trig": "nato-russia.trig"}
 GRAPH_PAGE = "graph.html"
+COVERAGE = {"json": "coverage.json", "md": "coverage.md"}
 
 
 def default_seeds() -> Path:
@@ -47,7 +48,7 @@ def _build_into(args, out: Path) -> int:
 
     t0 = time.perf_counter()
     result = _build(args)
-    files = [out / name for name in OUT_FILES.values()] + ([] if args.no_page else [out / GRAPH_PAGE])
+    files = [out / name for name in (*OUT_FILES.values(), *COVERAGE.values())] + ([] if args.no_page else [out / GRAPH_PAGE])
 
     html: list[str] = []
 
@@ -77,7 +78,12 @@ def _build_into(args, out: Path) -> int:
         # HermiT reasons in a child process while this one checks the shapes and renders the page;
         # its inferences go to their own named graph. Nothing is written until all of it succeeded.
         report = validate(result.dataset, timeout=args.timeout, during=page, reasoner=java)
+    from kg.coverage import coverage, summary_line, to_json, to_markdown
+
     outputs = {out / name: result.serialized(fmt) for fmt, name in OUT_FILES.items()}
+    cov = coverage(result.analysed, result.facts)
+    outputs[out / COVERAGE["json"]] = to_json(cov)
+    outputs[out / COVERAGE["md"]] = to_markdown(cov)
     if html:
         outputs[out / GRAPH_PAGE] = html[0]
     atomic_write_all(outputs)
@@ -93,6 +99,7 @@ def _build_into(args, out: Path) -> int:
         print(f"  triples            {s['triples']}")
         if s["documents without facts"]:
             print("  no facts from      " + ", ".join(s["documents without facts"]))
+        print(f"  coverage           {summary_line(cov)} ({out / COVERAGE['md']}; `nrkg suggest` drafts entries)")
         if report is not None:
             _print_report(report, indent="  ")
         print("Outputs:")
@@ -125,6 +132,24 @@ def _print_report(report, indent: str = "", shown: int = 5) -> None:
         print(f"{indent}  warning [{v.shape}] {v.focus}: {v.message}")
     if len(warnings) > shown:
         print(f"{indent}  ... and {len(warnings) - shown} more warnings (`nrkg validate` lists them all)")
+
+
+def cmd_suggest(args) -> int:
+    import json
+
+    from kg.coverage import suggest
+
+    path = Path(args.out) / COVERAGE["json"]
+    if not path.is_file():
+        raise KGError(f"{path}: no coverage report; run `nrkg build` first (or pass --out DIR of a build)")
+    try:
+        cov = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise KGError(f"{path}: not a coverage report written by nrkg build; run `nrkg build` again") from None
+    from kg.rules import load_rulebook
+
+    sys.stdout.write(suggest(cov, args.min_count, known=set(load_rulebook().entities)))
+    return 0
 
 
 def cmd_viz(args) -> int:
@@ -382,6 +407,14 @@ def parser() -> argparse.ArgumentParser:
                 "SHACL shapes of ontology/shapes.ttl.\nExit codes: 0 conforms, 1 violations or "
                 "inconsistency found, 2 could not run (bad input, Java missing, time limit).\n\n"
                 "Example:\n  nrkg validate --timeout 60", extra=[reasoning])
+
+    sg = command("suggest", "gazetteer entries for the names the last build did not know",
+                 "Read the coverage report of a build (out/coverage.json) and print a gazetteer entry for each "
+                 "capitalised name that no entry matched, most frequent first, with a guessed class to confirm. "
+                 "Paste them into kg/rules/reference/domain.yaml and build again.\n\n"
+                 "Example:\n  nrkg suggest --min-count 2 >> kg/rules/reference/domain.yaml")
+    sg.add_argument("--out", metavar="DIR", default="out", help="the build's output folder (default: out)")
+    sg.add_argument("--min-count", type=int, default=1, metavar="N", help="only names seen at least N times (default 1)")
 
     ex = command("explain", "everything the graph knows about an entity, with evidence",
                 "Every fact about an entity (by label or alias), each with its quote, document and "

@@ -25,7 +25,8 @@ SUBJECT_PRONOUN = re.compile(r"\b(?:they|he|she|it|which|who)\b", re.I)
 PRONOUN_SUBJECT = re.compile(r"\b(?:they|he|she|it)\s+(?:\w+\s+)?$", re.I)
 LEADING_CONDITION = re.compile(r"\W*(?:If|Unless|Should|Were|Provided|In case)\b[^,;]*,")
 OF_BEFORE = re.compile(r"\bof\s+$")
-NEAR_BEFORE = re.compile(r"\b(?:near|outside|off)\s+$")
+NEAR_BEFORE = re.compile(r"\b(?:near|outside)\s+$")
+CONDITION_AFTER = re.compile(r"\s*,?\s*(?:conditional (?:on|upon)|subject to|provided (?:that|it)|only if|if|unless)\b", re.I)
 NEGATION_AFTER = re.compile(r"\s+(?:not|no|never)\b", re.I)
 ORDINALS = {w: i for i, w in enumerate(
     "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
@@ -285,6 +286,12 @@ class Extractor:
         for cue in self.book.cues:
             if cue.regex.search(scope):
                 return cue.mode
+        # a condition right after the last argument ("make their ratification of the Adapted CFE
+        # Treaty conditional on ...") governs it too
+        end = max([t1] + [b.mention.end for b in env.values() if b is not None and b.mention is not None
+                          and b.mention.layer != "date"])
+        if CONDITION_AFTER.match(ad.doc.text, end):
+            return "hypothetical"
         return "asserted"
 
     @staticmethod

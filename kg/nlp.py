@@ -37,7 +37,8 @@ MATCH_CHARS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u201
 JOINERS = {"of", "for", "and", "the", "on", "in", "de", "von", "van"}
 OPENERS = {"The", "A", "An", "In", "On", "At", "By", "For", "From", "To", "With", "As", "But", "And", "Or", "If",
            "When", "While", "After", "Before", "This", "That", "These", "Those", "It", "He", "She", "We", "They",
-           "There", "Here", "I", "His", "Her", "Its", "Our", "Their", "Mr", "Mrs", "Ms", "Dr", "According", "Asked"}
+           "There", "Here", "I", "His", "Her", "Its", "Our", "Their", "Mr", "Mrs", "Ms", "Dr", "According", "Asked",
+           "What", "Why", "How", "Who", "Where", "Which", "Question", "Answer", "Interview", "Q", "A"}
 ABBREVIATION = re.compile(r"^[A-Z][A-Za-z]?[A-Z]{1,6}$")
 
 
@@ -332,7 +333,11 @@ class Analyser:
             return tok.is_alpha and tok.text[0].isupper()
 
         out = []
+        lower = {t.text for _, sdoc, _, _ in kept for t in sdoc if t.is_lower}  # words the text also writes in lower case
         for ls, sdoc, _taken, covered in kept:
+            words = [t for t in sdoc if t.is_alpha]
+            if words and sum(t.text[0].isupper() for t in words) >= 0.6 * len(words) and len(words) >= 4:
+                continue  # a title line, where every word is capitalised
             i = 0
             while i < len(sdoc):
                 if i in covered or not cap(sdoc[i]):
@@ -345,7 +350,9 @@ class Analyser:
                 run = [t.text for t in sdoc[i:j]]
                 while run and run[0] in OPENERS:
                     run = run[1:]
-                if any(w not in stop and w.lower() not in JOINERS for w in run) and not (len(run) == 1 and sdoc[i].is_sent_start):
+                single = len(run) == 1 and (sdoc[i].is_sent_start or run[0].lower() in lower
+                                            or i > 0 and sdoc[i - 1].text in (":", "-", '"', "(") or run[0].isupper() and len(run[0]) < 3)
+                if any(w not in stop and w.lower() not in JOINERS for w in run) and not single:
                     sent = sentence_at(sentences, starts, ls + sdoc[i].idx)
                     if sent is not None:
                         out.append((" ".join(run), sent.index))

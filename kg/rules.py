@@ -18,7 +18,7 @@ from kg.model import KG
 from kg.yamlfile import load_yaml
 
 RULES_DIR = Path(__file__).parent / "rules"
-REFERENCE_FILES = ("states.yaml", "places.yaml", "domain.yaml")
+GAZETTEER_FILES = ("reference/states.yaml", "reference/places.yaml", "gazetteer.yaml", "reference/domain.yaml")
 ONTOLOGY = Path(__file__).parent.parent / "ontology" / "nato-russia.ttl"
 
 # Topic classes are matched on their own layer (they may overlap actor names).
@@ -673,9 +673,11 @@ def load_rulebook(rules_dir: Path = RULES_DIR, ontology: Path = ONTOLOGY) -> Rul
     onto = load_ontology(Path(ontology))
     seen: dict[str, str] = {}
     book = Rulebook()
-    # Reference entries first (generated, then curated), the seeds' own entries last: they win.
+    # The generated reference entries first, then the seeds' own entries (their labels win over the
+    # generated ones), then the curated domain list, which may extend any of them.
     entities: dict[str, Entity] = {}
-    for path in (*(rules_dir / "reference" / n for n in REFERENCE_FILES), rules_dir / "gazetteer.yaml"):
+    for path in GAZETTEER_FILES:
+        path = rules_dir / path
         if path.exists() or path.name == "gazetteer.yaml":
             entities = load_gazetteer(path, onto, seen, entities)
     _check_references(entities)

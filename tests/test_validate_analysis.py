@@ -124,7 +124,7 @@ def test_stats_top_entities_and_components():
     r = run_cli("stats", "--top", "3")
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert lines[0] == "146 entities, 145 relations (including stated positions)"
+    assert lines[0] == "147 entities, 146 relations (including stated positions)"
     degree = lines[lines.index("Degree centrality, top 3:") + 1]
     assert degree.split()[1] == "Russia"
     assert "Connected components:" in r.stdout

