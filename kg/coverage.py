@@ -93,7 +93,8 @@ def to_markdown(cov: dict) -> str:
 
 CLASS_HINTS = [  # (pattern on the name, class, why)
     (r"\b(?:Ministry|Council|Committee|Commission|Agency|Service|Office|Organi[sz]ation|Assembly|Parliament|Duma|"
-     r"Mission|Command|Navy|Army|Force|Forces|Fleet|Staff|Department|Union|Bank|Institute|Group|Press)\b", "Organization", "an institution's word"),
+     r"Mission|Command|Navy|Army|Force|Forces|Fleet|Staff|Department|Union|Bank|Institute|Group|Press|Directorate|"
+     r"Administration|Bureau|Secretariat|Headquarters|Centre|Center|Division|Brigade|Regiment|Corps|Agency|Court)\b", "Organization", "an institution's word"),
     (r"\b(?:Treaty|Agreement|Accord|Convention|Protocol|Charter)\b", "Treaty", "an agreement's word"),
     (r"\b(?:Declaration|Act|Memorandum)\b", "Declaration", "a declaration's word"),
     (r"\b(?:Plan|Programme|Program|Initiative|Concept|Project|Fund)\b", "ActionPlan", "a plan's word"),

@@ -17,7 +17,7 @@ from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from kg.model import ID, KG, AnalysedDoc, DateValue, Evidence, Fact, Mention, Sentence, slugify
-from kg.rules import ArgSpec, RelationRule, Rulebook
+from kg.rules import EVENT_CLASSES, ArgSpec, RelationRule, Rulebook
 
 NS = {"kg": KG, "rdf": RDF, "rdfs": RDFS, "dcterms": DCTERMS, "skos": SKOS}
 WORD = re.compile(r"\S+")
@@ -27,6 +27,7 @@ LEADING_CONDITION = re.compile(r"\W*(?:If|Unless|Should|Were|Provided|In case)\b
 OF_BEFORE = re.compile(r"\bof\s+$")
 NEAR_BEFORE = re.compile(r"\b(?:near|outside)\s+$")
 CONDITION_AFTER = re.compile(r"\s*,?\s*(?:conditional (?:on|upon)|subject to|provided (?:that|it)|only if|if|unless)\b", re.I)
+PREPOSITION_BEFORE = re.compile(r"\b(?:to|of|with|against|at|in|into|from|for|on|toward|towards|towards|between|about|over)\s+(?:the\s+)?$", re.I)
 NEGATION_AFTER = re.compile(r"\s+(?:not|no|never)\b", re.I)
 ORDINALS = {w: i for i, w in enumerate(
     "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
@@ -83,6 +84,8 @@ class Extractor:
             for i in candidates:
                 sent = ad.sentences[i]
                 for trig in rule.trigger.finditer(text, sent.start, sent.end):
+                    if rule.if_before is not None and not rule.if_before.search(text, sent.start, trig.start()):
+                        continue
                     if trig.start() < trig.end():
                         facts += self._apply(rule, ad, sent, trig, by_sent[sent.index])
         facts.sort(key=lambda f: (f.evidence.sent, self._order.get(f.evidence.rule, -1)))
@@ -170,9 +173,12 @@ class Extractor:
 
     def _bind(self, spec: ArgSpec, ad, mentions: list[Mention], t0: int, t1: int, used) -> list[Binding]:
         cands = []
+        named_events = [(m.start, m.end) for m in mentions if m.layer == "topic" and m.cls in EVENT_CLASSES]
         for m in mentions:
             if (m.start, m.end) in used:
                 continue
+            if not spec.inside and m.layer == "entity" and any(a <= m.start and m.end <= b for a, b in named_events):
+                continue  # "Russia" in "the NATO-Russia Summit" names the summit, it does not act
             if spec.entities is not None and m.entity not in spec.entities:
                 continue
             if spec.classes is not None and m.cls not in spec.classes:
@@ -194,6 +200,8 @@ class Extractor:
             dist = len(WORD.findall(gap))
             if spec.resolve == "actor" and m.end <= t0 and SUBJECT_PRONOUN.search(gap):
                 continue  # "..., they offered": the subject is the pronoun, not an actor further back
+            if spec.resolve == "actor" and PREPOSITION_BEFORE.search(ad.doc.text, max(0, m.start - 12), m.start):
+                continue  # "envoy to NATO", "relations with Russia": the object of a preposition acts for no one
             if spec.window is not None and dist > spec.window:
                 continue
             # rank of its class, words away, then (at equal distance) the mention after the trigger
@@ -466,7 +474,7 @@ def _merge_undated(facts: list[Fact], doc_slug: str) -> list[Fact]:
 def _dedupe(facts: list[Fact]) -> list[Fact]:
     seen, out = set(), []
     for f in facts:
-        key = (f.s, f.p, f.o, f.mode, f.evidence.sent, f.evidence.rule)
+        key = (f.s, f.p, f.o, f.mode, f.evidence.sent)  # two rules reading the same: the first one's evidence
         if key not in seen:
             seen.add(key)
             out.append(f)

@@ -103,6 +103,19 @@ def graph_quads(docs: list[Document], facts: list[Fact], book: Rulebook, ontolog
             yield rec, NIF.endIndex, Literal(ev.end), g
             yield rec, KG.sentenceIndex, Literal(ev.sent), g
 
+    # Curated reference facts of the entities the texts name (not extracted, so in the vocabulary
+    # graph with the labels): the state a place or body belongs to, whom a person served.
+    referenced: list[tuple] = []
+    for eid, ent in book.entities.items():
+        iri = entity_iri(book, eid)
+        if iri in entities_used:
+            if ent.country and ent.cls != "State":
+                referenced.append((iri, KG.partOf, entity_iri(book, ent.country)))
+            if ent.affiliation:
+                referenced.append((iri, KG.affiliatedWith, entity_iri(book, ent.affiliation)))
+    for s, p, o in sorted(referenced):
+        yield s, p, o, g_vocab
+    entities_used.update(o for _, _, o in referenced)
     for eid, ent in book.entities.items():
         iri = entity_iri(book, eid)
         if iri not in entities_used:

@@ -153,8 +153,8 @@ class Analyser:
                     if layer == "entity":
                         taken.update(range(span.start, span.end))
                         self._local_names(sdoc, span, ls, eid, ent.cls, None, local)
-            found = [(sp, rule, "Person") for sp, rule in self._people(sdoc, taken)]
-            found += self._names(sdoc, taken | {i for sp, _, _ in found for i in range(sp.start, sp.end)})
+            found = [(sp, rule, "Person") for sp, rule in self._people(sdoc, covered)]
+            found += self._names(sdoc, covered | {i for sp, _, _ in found for i in range(sp.start, sp.end)})
             for span, rule, cls in found:
                 name = text[ls + span.start_char: ls + span.end_char]
                 eid = f"~{self.book.folders[cls]}/{slugify(name)}"

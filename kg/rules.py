@@ -23,6 +23,9 @@ ONTOLOGY = Path(__file__).parent.parent / "ontology" / "nato-russia.ttl"
 
 # Topic classes are matched on their own layer (they may overlap actor names).
 TOPIC_CLASSES = {"Dispute", "Proposal", "CooperationArea"}
+# Named events ("NATO summit in Bucharest", "war in Georgia") are matched on the topic layer too, so
+# that the actors and places inside their names are still mentions of their own.
+EVENT_CLASSES = {"Event", "Meeting", "Summit", "Conference", "Conflict", "Operation", "Incident", "Exercise", "Visit"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 PREFIXES = {
     "kg": str(KG),
@@ -84,19 +87,23 @@ class Entity:
     country: str | None = None  # a place: the state it lies in (gazetteer id)
     affiliation: str | None = None  # a person: the state or organisation they serve (gazetteer id)
     roles: tuple["Role", ...] = ()  # a person: dated offices, for reading who speaks for whom
-    source: str = "gazetteer.yaml"  # the file that defines it
+    source: str = "gazetteer.yaml"  # the file that defines it, under kg/rules/
+
+    def role_at(self, date: str) -> "Role | None":
+        """The office the person held at `date` (YYYY[-MM[-DD]]), if one of their dated roles covers it."""
+        for r in self.roles:
+            if r.start and _not_after(r.start, date) and (not r.end or _not_after(date, r.end)):
+                return r
+        return None
 
     def affiliation_at(self, date: str | None) -> str | None:
-        """The state or organisation the person served at `date` (YYYY[-MM[-DD]]), else their affiliation."""
-        if date:
-            for r in self.roles:
-                if r.of and (not r.start or _not_after(r.start, date)) and (not r.end or _not_after(date, r.end)):
-                    return r.of
-        return self.affiliation
+        """The state or organisation the person served at `date`, else their affiliation."""
+        role = self.role_at(date) if date else None
+        return role.of if role is not None and role.of else self.affiliation
 
     @property
     def layer(self) -> str:
-        return "topic" if self.cls in TOPIC_CLASSES else "entity"
+        return "topic" if self.cls in TOPIC_CLASSES or self.cls in EVENT_CLASSES else "entity"
 
 
 def _not_after(a: str, b: str) -> bool:
@@ -170,6 +177,7 @@ class RelationRule:
     stage: int = 1  # rules of stage 0 (roles, affiliations) run over the whole document before the others
     cues_before: bool = False  # modality cues count only before the trigger (a trigger like "proposes" is no cue)
     distinct: tuple[str, ...] = ()  # arguments that may not name the same thing ("Russia proposes: Russia")
+    if_before: re.Pattern | None = None  # the rule fires only if the sentence before its trigger matches this
 
 
 @dataclass(frozen=True)
@@ -389,9 +397,14 @@ def load_gazetteer(path: Path, onto: Ontology, seen: dict, known: dict[str, Enti
             country=item.get("country", base.country if base else None),
             affiliation=item.get("affiliation", base.affiliation if base else None),
             roles=(*(base.roles if base else ()), *roles),
-            source=path.name if "label" in item or base is None else base.source,
+            source=_rel(path) if "label" in item or base is None else base.source,
         )
     return out
+
+
+def _rel(path: Path) -> str:
+    """A rule file's name as the README and messages give it: gazetteer.yaml, reference/domain.yaml."""
+    return f"reference/{path.name}" if path.parent.name == "reference" else path.name
 
 
 def _role(path, eid, r) -> Role:
@@ -643,6 +656,7 @@ def load_relations(path: Path, onto: Ontology, entities: dict[str, Entity], seen
                 stage=int(item.get("stage", 1)),
                 cues_before=item.get("cues") == "before",
                 distinct=_distinct(path, rid, item.get("distinct"), arg_names),
+                if_before=_compile(path, rid, item["if_before"]) if item.get("if_before") else None,
             )
         )
     return out

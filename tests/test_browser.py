@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from browser import Page, require_browser
-from conftest import SEEDS
+from conftest import SEEDS, SEED_ENTITIES, SEED_PLACES
 from kg.rules import RULES_DIR
 from kg.viz import STYLE, page_data, render
 
@@ -62,8 +62,8 @@ def test_loads_offline_without_errors_or_requests(seeds_page):
 
 def test_one_node_per_entity(seeds_page, ds):
     shown = seeds_page.page.evaluate("window.kgGraph.nodes.length")
-    assert shown == expected_entity_count(ds) == 147
-    assert seeds_page.page.text_content("#counts").startswith("147 of 147 entities")
+    assert shown == expected_entity_count(ds) == SEED_ENTITIES
+    assert seeds_page.page.text_content("#counts").startswith(f"{SEED_ENTITIES} of {SEED_ENTITIES} entities")
 
 
 def test_search_by_alias_selects_and_centres(seeds_page):
@@ -88,10 +88,10 @@ def test_class_filter_hides_a_class(seeds_page):
     p = seeds_page.page
     p.uncheck("input[data-filter=class][value=Place]")
     groups = p.evaluate("window.kgGraph.nodeView.get().map(n => window.kgGraph.info.nodes[n.id].group)")
-    assert "Place" not in groups and len(groups) == 147 - 27
+    assert "Place" not in groups and len(groups) == SEED_ENTITIES - SEED_PLACES
     shot(seeds_page, "03-no-places")
     p.check("input[data-filter=class][value=Place]")
-    assert p.evaluate("window.kgGraph.nodeView.length") == 147
+    assert p.evaluate("window.kgGraph.nodeView.length") == SEED_ENTITIES
 
 
 def set_range(p, selector, value):
@@ -115,7 +115,7 @@ def test_year_slider_hides_what_lies_outside(seeds_page):
     shot(seeds_page, "04-from-2010")
     set_range(p, "#year-from", 1997)
     p.check("#undated")
-    assert p.evaluate("window.kgGraph.nodeView.length") == 147
+    assert p.evaluate("window.kgGraph.nodeView.length") == SEED_ENTITIES
 
 
 def test_document_filter(seeds_page):

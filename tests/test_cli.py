@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from conftest import SEEDS, run_cli
+from conftest import SEEDS, run_cli, SEED_ENTITIES, SEED_RELATIONS
 
 
 def test_build_writes_outputs_and_prints_a_summary(tmp_path):
@@ -76,7 +76,7 @@ def test_export_graphml_and_csv_read_back(tmp_path):
     r = run_cli("export", "--format", "graphml", "-o", str(tmp_path / "g.graphml"))
     assert r.returncode == 0, r.stderr
     g = nx.read_graphml(tmp_path / "g.graphml", force_multigraph=True)
-    assert g.number_of_nodes() == 146 and g.number_of_edges() == 145
+    assert g.number_of_nodes() == SEED_ENTITIES and g.number_of_edges() == SEED_RELATIONS
     russia = g.nodes["https://w3id.org/nato-russia-kg/id/state/russia"]
     assert russia["label"] == "Russia" and russia["group"] == "State"
     r = run_cli("export", "--format", "csv", "-o", str(tmp_path / "g"))
@@ -85,7 +85,7 @@ def test_export_graphml_and_csv_read_back(tmp_path):
         nodes = list(csvmod.DictReader(fh))
     with open(tmp_path / "g.edges.csv", encoding="utf-8", newline="") as fh:
         edges = list(csvmod.DictReader(fh))
-    assert len(nodes) == 146 and len(edges) == 145
+    assert len(nodes) == SEED_ENTITIES and len(edges) == SEED_RELATIONS
     suspension = [e for e in edges if e["relation"] == "suspended by"]
     assert suspension[0]["first_rule"] == "agreement.suspend-application"
     assert "suspend our application of the CFE Treaty" in suspension[0]["first_quote"]

@@ -71,7 +71,7 @@ def test_timeline_is_ordered_and_uses_the_finest_date(ds):
 def test_people_with_roles(ds):
     got, _ = rows(ds, "people")
     people = {r[1]: (r[2], r[3]) for r in got}
-    assert people["Alexander Grushko"] == ("Deputy Foreign Minister", "Russia")
+    assert people["Alexander Grushko"] == ("Deputy Foreign Minister", "Russia; Ministry of Foreign Affairs of Russia")
     assert people["Anders Fogh Rasmussen"] == ("Secretary General", "NATO")
     assert people["Mikhail Kamynin"] == ("Spokesman", "Ministry of Foreign Affairs of Russia")
 

@@ -18,7 +18,7 @@ def test_two_builds_are_byte_identical_across_processes(tmp_path):
         assert r.returncode == 0, r.stderr
         digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())})
     assert digests[0] == digests[1]
-    assert set(digests[0]) == {"nato-russia.ttl", "nato-russia.trig", "graph.html"}
+    assert set(digests[0]) == {"nato-russia.ttl", "nato-russia.trig", "graph.html", "coverage.json", "coverage.md"}
 
 
 @pytest.mark.parametrize("fmt,parser", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, SEED_ENTITIES
 from kg.errors import KGError
 from kg.viz import _json, focus, page_data, render
 
@@ -17,7 +17,7 @@ def data(built):
 def test_one_node_per_entity_and_every_edge_has_evidence(data, built):
     typed = {f.s for f in built.facts if f.p.endswith("#type") and f.mode == "asserted"
              and str(f.o).split("#")[-1] not in ("Position", "Evidence", "Claim")}
-    assert len(data.nodes) == len(typed) == 146
+    assert len(data.nodes) == len(typed) == SEED_ENTITIES
     assert all(e["evidence"] for e in data.edges)
     for e in data.edges:
         for ev in e["evidence"]:
