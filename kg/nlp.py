@@ -14,6 +14,7 @@ import calendar
 import datetime as dt
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 
 import spacy
 from spacy.matcher import PhraseMatcher
@@ -39,6 +40,9 @@ OPENERS = {"The", "A", "An", "In", "On", "At", "By", "For", "From", "To", "With"
            "When", "While", "After", "Before", "This", "That", "These", "Those", "It", "He", "She", "We", "They",
            "There", "Here", "I", "His", "Her", "Its", "Our", "Their", "Mr", "Mrs", "Ms", "Dr", "According", "Asked",
            "What", "Why", "How", "Who", "Where", "Which", "Question", "Answer", "Interview", "Q", "A"}
+# Any date expression of kg/rules/dates.yaml has one of these (a sentence without them is skipped).
+DATE_WORDS = re.compile(r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day|year|month|week|recent|coming|morrow", re.I)
+EXERCISE_WORDS = {"exercise", "exercises", "drill", "drills", "manoeuvres", "maneuvers"}
 ABBREVIATION = re.compile(r"^[A-Z][A-Za-z]?[A-Z]{1,6}$")
 
 
@@ -117,17 +121,20 @@ class Analyser:
         kept: list[tuple[int, Doc, set[int]]] = []  # (line start, spaCy doc, tokens taken by entities)
         local: dict[str, tuple[int, str, str, str | None]] = {}  # surname/abbreviation -> (from, entity, class, label)
 
-        def add(ls: int, span: Span, eid: str, cls: str, layer: str, rule: str, label: str | None = None) -> None:
-            s_abs = ls + span.start_char
+        def add(ls: int, start_char: int, end_char: int, eid: str, cls: str, layer: str, rule: str,
+                label: str | None = None) -> None:
+            s_abs = ls + start_char
             sent = sentence_at(sentences, starts, s_abs)
             if sent is not None:
-                e_abs = ls + span.end_char
+                e_abs = ls + end_char
                 mentions.append(Mention(s_abs, e_abs, sent.index, text[s_abs:e_abs], eid, cls, layer, rule, None, label))
 
         for (ls, le), sdoc in zip(lines, self.nlp.pipe(mtext[a:b] for a, b in lines)):
             if any(rx.search(text, ls, le) for rx in boilerplate):
                 continue
+            sent_starts = set()
             for sent in sdoc.sents:
+                sent_starts.add(sent.start)
                 raw = sent.text
                 body = raw.strip()
                 if not body:
@@ -135,49 +142,52 @@ class Analyser:
                 start = ls + sent.start_char + (len(raw) - len(raw.lstrip()))
                 sentences.append(Sentence(len(sentences), start, start + len(body)))
                 starts.append(start)
+            pairs = [(t.text, t.idx) for t in sdoc]  # plain lists: the scans below create no Token objects
+            line = Line(ls, [w for w, _ in pairs], [i for _, i in pairs], sent_starts)
 
             taken: set[int] = set()
             by_layer: dict[str, list[Span]] = {"entity": [], "topic": []}
             for key, st, en in self.matcher(sdoc):
                 eid, alias = self.keys[key]
-                if alias is not None and not case_fits([t.text for t in sdoc[st:en]], alias):
+                if alias is not None and not case_fits(line.texts[st:en], alias):
                     continue
                 by_layer[self.layer_of[eid]].append(Span(sdoc, st, en, label=eid))
             covered: set[int] = set()  # tokens of any mention, topics included: not unknown names
             for layer, spans in by_layer.items():
                 for span in sorted(filter_spans(spans), key=lambda sp: sp.start):
-                    eid = self._metonymy(sdoc, span, span.label_)
+                    eid = self._metonymy(line, span, span.label_)
                     ent = self.book.entities[eid]
-                    add(ls, span, eid, ent.cls, layer, "gaz." + eid)
+                    add(ls, *line.chars(span.start, span.end), eid, ent.cls, layer, "gaz." + eid)
                     covered.update(range(span.start, span.end))
                     if layer == "entity":
                         taken.update(range(span.start, span.end))
-                        self._local_names(sdoc, span, ls, eid, ent.cls, None, local)
-            found = [(sp, rule, "Person") for sp, rule in self._people(sdoc, covered)]
-            found += self._names(sdoc, covered | {i for sp, _, _ in found for i in range(sp.start, sp.end)})
-            for span, rule, cls in found:
-                name = text[ls + span.start_char: ls + span.end_char]
+                        self._local_names(line, span.start, span.end, eid, ent.cls, None, local)
+            found = [(st, en, rule, "Person") for st, en, rule in self._people(sdoc, line, covered)]
+            found += self._names(line, covered | {i for st, en, _, _ in found for i in range(st, en)})
+            for st, en, rule, cls in found:
+                a, b = line.chars(st, en)
+                name = text[ls + a: ls + b]
                 eid = f"~{self.book.folders[cls]}/{slugify(name)}"
-                add(ls, span, eid, cls, "entity", rule, name)
-                taken.update(range(span.start, span.end))
-                covered.update(range(span.start, span.end))
-                self._local_names(sdoc, span, ls, eid, cls, name, local)
+                add(ls, a, b, eid, cls, "entity", rule, name)
+                taken.update(range(st, en))
+                covered.update(range(st, en))
+                self._local_names(line, st, en, eid, cls, name, local)
             if voice is not None:
                 for _, st, en in self.pronouns(sdoc):
-                    if st not in taken and sdoc[st].text != "US":
-                        add(ls, sdoc[st:en], voice.id, voice.cls, "entity", "voice.pronoun")
-            kept.append((ls, sdoc, taken, covered))
+                    if st not in taken and line.texts[st] != "US":
+                        add(ls, *line.chars(st, en), voice.id, voice.cls, "entity", "voice.pronoun")
+            kept.append((line, taken, covered))
         # Second pass: surnames and abbreviations the document introduced, after their introduction.
         if local:
-            for ls, sdoc, taken, covered in kept:
-                for tok in sdoc:
-                    hit = local.get(tok.text)
-                    if hit and tok.i not in taken and ls + tok.idx >= hit[0]:
+            for line, taken, covered in kept:
+                for i, word in enumerate(line.texts):
+                    hit = local.get(word)
+                    if hit and i not in taken and line.start + line.idx[i] >= hit[0]:
                         eid, cls, label = hit[1], hit[2], hit[3]
-                        add(ls, sdoc[tok.i:tok.i + 1], eid, cls, "entity", "local.surname" if cls == "Person"
+                        add(line.start, *line.chars(i, i + 1), eid, cls, "entity", "local.surname" if cls == "Person"
                             else "local.abbreviation", label)
-                        taken.add(tok.i)
-                        covered.add(tok.i)
+                        taken.add(i)
+                        covered.add(i)
         unknown = self._unknown_names(kept, sentences, starts)
         dates = self._dates(doc, sentences, starts)
         mentions += [m for m in dates if m.date is not None]
@@ -185,41 +195,44 @@ class Analyser:
         unresolved = [(m.text, m.sent) for m in dates if m.date is None]
         return AnalysedDoc(doc, sentences, mentions, unknown, unresolved)
 
-    def _local_names(self, sdoc: Doc, span: Span, ls: int, eid: str, cls: str, label, local: dict) -> None:
+    def _local_names(self, line: "Line", st: int, en: int, eid: str, cls: str, label, local: dict) -> None:
         """Names a mention introduces for the rest of its document: a person's surname ("Rogozin"),
         an abbreviation in parentheses right after the name ("the NATO-Russia Council (NRC)")."""
-        after = ls + sdoc[span.end - 1].idx + len(sdoc[span.end - 1])
-        if cls == "Person" and span.end - span.start >= 2:
-            surname = sdoc[span.end - 1].text
+        w = line.texts
+        after = line.start + line.chars(st, en)[1]
+        if cls == "Person" and en - st >= 2:
+            surname = w[en - 1]
             if _rank(surname) == 1 and len(surname) >= 3 and surname not in local:
                 local[surname] = (after, eid, cls, label)
-        if span.end + 2 < len(sdoc) and sdoc[span.end].text == "(" and sdoc[span.end + 2].text == ")":
-            abbr = sdoc[span.end + 1].text
+        if en + 2 < len(w) and w[en] == "(" and w[en + 2] == ")":
+            abbr = w[en + 1]
             if ABBREVIATION.match(abbr) and abbr not in local:
                 local[abbr] = (after, eid, cls, label)
 
-    def _people(self, sdoc: Doc, taken: set[int]):
+    def _people(self, sdoc: Doc, line: "Line", taken: set[int]):
         """People the gazetteer does not know, by kg/rules/matching.yaml: first name + surname,
-        title + name, or name + comma + role noun. Yields (span, rule id)."""
+        title + name, or name + comma + role noun. Yields (start, end, rule id) in tokens."""
         m = self.book.matching
         if m is None:
             return
+        w = line.texts
+        n = len(w)
         used = set(taken)
 
         def capword(i: int) -> bool:
-            if i >= len(sdoc) or i in used:
+            if i >= n or i in used:
                 return False
-            t = sdoc[i].text
+            t = w[i]
             return t.isalpha() and t[0].isupper() and (t[1:].islower() or len(t) > 3 and t[1:].isupper() is False) \
                 and t not in m.not_names
 
         def name_from(i: int, least: int) -> int:
             """End of a name starting at i (capitalised words, particles inside), or i if shorter than `least`."""
             j, words = i, 0
-            while j < len(sdoc) and words < 4:
+            while j < n and words < 4:
                 if capword(j):
                     j, words = j + 1, words + 1
-                elif sdoc[j].text in m.particles and capword(j + 1) and words:
+                elif w[j] in m.particles and capword(j + 1) and words:
                     j += 1
                 else:
                     break
@@ -230,49 +243,52 @@ class Analyser:
             end = name_from(en, 2)
             if end > en:
                 found.append((en, end, "person.title-name"))
-        for tok in sdoc:
-            if tok.text in m.first_names and tok.i not in used and not any(a <= tok.i < b for a, b, _ in found):
-                end = name_from(tok.i + 1, 1)
-                if end > tok.i + 1:
-                    found.append((tok.i, end, "person.first-name"))
-        for tok in sdoc:  # apposition: "Oana Lungescu, NATO's spokeswoman,"
-            if tok.text != "," or tok.i < 2:
+        for i, t in enumerate(w):
+            if t in m.first_names and i not in used and not any(a <= i < b for a, b, _ in found):
+                end = name_from(i + 1, 1)
+                if end > i + 1:
+                    found.append((i, end, "person.first-name"))
+        for i, t in enumerate(w):  # apposition: "Oana Lungescu, NATO's spokeswoman,"
+            if t != "," or i < 2:
                 continue
-            st = tok.i
-            while st > 0 and capword(st - 1) and tok.i - st < 3:
+            st = i
+            while st > 0 and capword(st - 1) and i - st < 3:
                 st -= 1
-            if tok.i - st >= 2 and (st == 0 or not sdoc[st - 1].is_alpha or sdoc[st - 1].lower_ in ("said", "told", "by")) \
-                    and any(t.lower_ in m.role_nouns for t in sdoc[tok.i + 1: tok.i + 7]) \
+            if i - st >= 2 and (st == 0 or not w[st - 1].isalpha() or w[st - 1].lower() in ("said", "told", "by")) \
+                    and any(x.lower() in m.role_nouns for x in w[i + 1: i + 7]) \
                     and not any(a <= st < b for a, b, _ in found):
-                found.append((st, tok.i, "person.apposition"))
+                found.append((st, i, "person.apposition"))
         for st, en, rule in sorted(found):
             if not any(i in used for i in range(st, en)):
                 used.update(range(st, en))
-                yield sdoc[st:en], rule
+                yield st, en, rule
 
-    def _names(self, sdoc: Doc, taken: set[int]) -> list[tuple[Span, str, str]]:
+    def _names(self, line: "Line", taken: set[int]) -> list[tuple[int, int, str, str]]:
         """Named things the gazetteer does not know, by the form of their names (matching.yaml names):
         an agreement ("NRC Action Plan on Terrorism", "Joint Review of 21st Century Common Security
         Challenges"), an exercise in capitals next to the word exercise ("VIGILANT SKIES 2011"), a ship
-        after its prefix ("RFS PYTLIVIY"), an operation ("Operation Ocean Shield")."""
+        after its prefix ("RFS PYTLIVIY"), an operation ("Operation Ocean Shield"). (start, end, rule, class)."""
         m = self.book.matching
         if m is None:
             return []
-        out: list[tuple[Span, str, str]] = []
-        n = len(sdoc)
+        w = line.texts
+        n = len(w)
+        out: list[tuple[int, int, str, str]] = []
+        if not m.name_words.intersection(w) and not any(len(t) >= 3 and t.isupper() and t.isalpha() for t in w):
+            return out  # no head noun, ship prefix, Operation or capitals: nothing to look for
 
         def cap(i: int) -> bool:
-            t = sdoc[i].text
+            t = w[i]
             return i not in taken and (t[:1].isupper() or t[:1].isdigit() and i > 0) and t not in OPENERS
 
         i = 0
         while i < n:
             # agreements: capitalised words (joined by of/on/for/...) with a head noun; a known
             # organisation or state may lead ("NRC Action Plan ...")
-            if (cap(i) or i in taken and sdoc[i].text.isupper()) and sdoc[i].is_alpha:
+            if (cap(i) or i in taken and w[i].isupper()) and w[i].isalpha():
                 j, heads, last_cap = i, [], i
                 while j < n and j - i < 14:
-                    t = sdoc[j].text
+                    t = w[j]
                     if cap(j) or (j == i and j in taken) or t == "-" and j + 1 < n and cap(j + 1):
                         if t in m.agreement_heads:
                             heads.append(j)
@@ -285,42 +301,39 @@ class Analyser:
                 end = last_cap + 1
                 if heads and end - i >= 2 and not (i in taken and heads[0] == i):
                     # a leading known name ("NRC") stays part of the title
-                    out.append((sdoc[i:end], "name.agreement", m.agreement_heads[sdoc[heads[-1]].text]))
+                    out.append((i, end, "name.agreement", m.agreement_heads[w[heads[-1]]]))
                     i = end
                     continue
             i += 1
-        spans = {(sp.start, sp.end) for sp, _, _ in out}
-        used = set(taken) | {k for a, b in spans for k in range(a, b)}
-        for tok in sdoc:
-            j = tok.i
+        used = set(taken) | {k for a, b, _, _ in out for k in range(a, b)}
+        for j, t in enumerate(w):
             if j in used:
                 continue
-            if tok.text in m.ship_prefixes and j + 1 < n and sdoc[j + 1].text[:1].isupper():
+            if t in m.ship_prefixes and j + 1 < n and w[j + 1][:1].isupper():
                 end = j + 1
-                while end < n and end - j <= 3 and sdoc[end].text[:1].isupper() and end not in used:
+                while end < n and end - j <= 3 and w[end][:1].isupper() and end not in used:
                     end += 1
-                out.append((sdoc[j:end], "name.vessel", "Vessel"))
+                out.append((j, end, "name.vessel", "Vessel"))
                 used.update(range(j, end))
-            elif tok.text in ("Operation", "OPERATION") and j + 1 < n and sdoc[j + 1].text[:1].isupper() \
-                    and j + 1 not in used and sdoc[j + 1].text not in m.not_names:
+            elif t in ("Operation", "OPERATION") and j + 1 < n and w[j + 1][:1].isupper() \
+                    and j + 1 not in used and w[j + 1] not in m.not_names:
                 end = j + 1
-                while end < n and end - j <= 3 and sdoc[end].text[:1].isupper() and end not in used:
+                while end < n and end - j <= 3 and w[end][:1].isupper() and end not in used:
                     end += 1
-                out.append((sdoc[j:end], "name.operation", "Operation"))
+                out.append((j, end, "name.operation", "Operation"))
                 used.update(range(j, end))
-            elif _rank(tok.text) == 2 and len(tok.text) >= 3 and tok.is_alpha:
+            elif _rank(t) == 2 and len(t) >= 3 and t.isalpha():
                 end = j
-                while end < n and end not in used and (_rank(sdoc[end].text) == 2 and sdoc[end].is_alpha
-                                                       or end > j and (sdoc[end].like_num or sdoc[end].text == "-")):
+                while end < n and end not in used and (_rank(w[end]) == 2 and w[end].isalpha()
+                                                       or end > j and (w[end].isdigit() or w[end] == "-")):
                     end += 1
-                near = {t.lower_ for t in sdoc[max(0, j - 4):min(n, end + 6)]}
-                if end - j >= 1 and near & {"exercise", "exercises", "drill", "drills", "manoeuvres", "maneuvers"} \
-                        and not (end - j == 1 and len(tok.text) <= 4):
-                    while end > j and sdoc[end - 1].text == "-":
+                near = {x.lower() for x in w[max(0, j - 4):min(n, end + 6)]}
+                if end - j >= 1 and near & EXERCISE_WORDS and not (end - j == 1 and len(t) <= 4):
+                    while end > j and w[end - 1] == "-":
                         end -= 1
-                    out.append((sdoc[j:end], "name.exercise", "Exercise"))
+                    out.append((j, end, "name.exercise", "Exercise"))
                     used.update(range(j, end))
-        return sorted(out, key=lambda x: x[0].start)
+        return sorted(out)
 
     def _unknown_names(self, kept, sentences, starts) -> list[tuple[str, int]]:
         """Capitalised names no mention covers, for the coverage report: runs of capitalised words
@@ -329,31 +342,33 @@ class Analyser:
         m = self.book.matching
         stop = m.not_names if m else frozenset()
 
-        def cap(tok) -> bool:
-            return tok.is_alpha and tok.text[0].isupper()
+        def cap(t: str) -> bool:
+            return t[:1].isupper() and t.isalpha()
 
         out = []
-        lower = {t.text for _, sdoc, _, _ in kept for t in sdoc if t.is_lower}  # words the text also writes in lower case
-        for ls, sdoc, _taken, covered in kept:
-            words = [t for t in sdoc if t.is_alpha]
-            if words and sum(t.text[0].isupper() for t in words) >= 0.6 * len(words) and len(words) >= 4:
+        lower = {t for line, _, _ in kept for t in line.texts if t.islower()}  # words the text also writes in lower case
+        for line, _taken, covered in kept:
+            w = line.texts
+            n = len(w)
+            words = [t for t in w if t.isalpha()]
+            if len(words) >= 4 and sum(t[0].isupper() for t in words) >= 0.6 * len(words):
                 continue  # a title line, where every word is capitalised
             i = 0
-            while i < len(sdoc):
-                if i in covered or not cap(sdoc[i]):
+            while i < n:
+                if i in covered or not cap(w[i]):
                     i += 1
                     continue
                 j = i + 1
-                while j < len(sdoc) and j not in covered and (cap(sdoc[j]) or sdoc[j].lower_ in JOINERS
-                                                             and j + 1 < len(sdoc) and cap(sdoc[j + 1]) and j + 1 not in covered):
+                while j < n and j not in covered and (cap(w[j]) or w[j].lower() in JOINERS
+                                                     and j + 1 < n and cap(w[j + 1]) and j + 1 not in covered):
                     j += 1
-                run = [t.text for t in sdoc[i:j]]
+                run = w[i:j]
                 while run and run[0] in OPENERS:
                     run = run[1:]
-                single = len(run) == 1 and (sdoc[i].is_sent_start or run[0].lower() in lower
-                                            or i > 0 and sdoc[i - 1].text in (":", "-", '"', "(") or run[0].isupper() and len(run[0]) < 3)
-                if any(w not in stop and w.lower() not in JOINERS for w in run) and not single:
-                    sent = sentence_at(sentences, starts, ls + sdoc[i].idx)
+                single = len(run) == 1 and (i in line.sent_starts or run[0].lower() in lower
+                                            or i > 0 and w[i - 1] in (":", "-", '"', "(") or run[0].isupper() and len(run[0]) < 3)
+                if any(x not in stop and x.lower() not in JOINERS for x in run) and not single:
+                    sent = sentence_at(sentences, starts, line.start + line.idx[i])
                     if sent is not None:
                         out.append((" ".join(run), sent.index))
                 i = j
@@ -363,8 +378,10 @@ class Analyser:
         """Date mentions: each date rule runs once over the document; earlier rules win overlaps."""
         out: list[Mention] = []
         covered: list[tuple[int, int]] = []
+        # One pass finds the sentences that may hold a date; the rules then run only there.
+        spans = [(s.start, s.end) for s in sentences if DATE_WORDS.search(doc.text, s.start, s.end)]
         for rule in self.book.dates:
-            for m in rule.regex.finditer(doc.text):
+            for m in (m for a, b in spans for m in rule.regex.finditer(doc.text, a, b)):
                 st, en = m.span()
                 if "\n" in m.group(0) or any(st < ce and cs < en for cs, ce in covered):
                     continue
@@ -376,15 +393,37 @@ class Analyser:
                 out.append(Mention(st, en, sent.index, m.group(0), "date", "Date", "date", rule.id, value))
         return out
 
-    def _metonymy(self, sdoc: Doc, span: Span, eid: str) -> str:
-        actor = self.metonyms.get(span.text)
+    def _metonymy(self, line: "Line", span: Span, eid: str) -> str:
+        actor = self.metonyms.get(line.text_of(span.start, span.end))
         if actor is None:
             return eid
-        nxt = sdoc[span.end].lower_ if span.end < len(sdoc) else ""
-        prev = sdoc[span.start - 1].lower_ if span.start > 0 else ""
+        nxt = line.texts[span.end].lower() if span.end < len(line.texts) else ""
+        prev = line.texts[span.start - 1].lower() if span.start > 0 else ""
         if nxt in self.meto_after or prev in self.meto_before:
             return actor
         return eid
+
+
+@dataclass
+class Line:
+    """One line of a document as plain lists: its offset in the text, token texts, token offsets
+    (in the line) and the tokens that start a sentence."""
+    start: int
+    texts: list[str]
+    idx: list[int]
+    sent_starts: set[int]
+
+    def chars(self, st: int, en: int) -> tuple[int, int]:
+        """Character offsets (in the line) of tokens st..en."""
+        return self.idx[st], self.idx[en - 1] + len(self.texts[en - 1])
+
+    def text_of(self, st: int, en: int) -> str:
+        a, b = self.chars(st, en)
+        out, pos = [], a
+        for i in range(st, en):  # the tokens with the spaces between them, as in the line
+            out.append(" " * (self.idx[i] - pos) + self.texts[i])
+            pos = self.idx[i] + len(self.texts[i])
+        return "".join(out)
 
 
 def sentence_at(sentences: list[Sentence], starts: list[int], char: int) -> Sentence | None:

@@ -114,8 +114,13 @@ def extract_corpus(docs: list[Document], book: Rulebook, rules_dir: Path, jobs: 
     jobs = jobs or os.cpu_count() or 1
     progress = Progress("extracting", len(docs))
     if jobs > 1 and len(docs) > 1 and sum(len(d.text) for d in docs) >= PARALLEL_MIN_CHARS:
-        ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(str(rules_dir),)) as pool:
+        fork = sys.platform.startswith("linux")
+        ctx = multiprocessing.get_context("fork" if fork else "spawn")
+        init: dict = {"initializer": _init_worker, "initargs": (str(rules_dir),)}
+        if fork:  # the workers inherit the pipeline built here, instead of each loading the rules again
+            global _worker
+            _worker, init = (Analyser(book), Extractor(book)), {}
+        with ProcessPoolExecutor(jobs, mp_context=ctx, **init) as pool:
             pairs = []
             for pair in pool.map(_process, docs, chunksize=max(1, min(64, len(docs) // (jobs * 8)))):
                 pairs.append(pair)

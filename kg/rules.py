@@ -239,6 +239,15 @@ class Matching:
     agreement_heads: dict[str, str]  # head noun -> class (Treaty, Declaration, ActionPlan, Agreement)
     ship_prefixes: frozenset[str]
 
+    @property
+    def name_words(self) -> frozenset[str]:
+        """Words without which no agreement, ship or operation name is looked for in a line."""
+        cached = self.__dict__.get("_name_words")
+        if cached is None:
+            cached = frozenset(self.agreement_heads) | self.ship_prefixes | {"Operation", "OPERATION"}
+            object.__setattr__(self, "_name_words", cached)
+        return cached
+
 
 def load_matching(path: Path) -> Matching:
     data = _load_yaml(path)
