@@ -27,7 +27,8 @@ LEADING_CONDITION = re.compile(r"\W*(?:If|Unless|Should|Were|Provided|In case)\b
 OF_BEFORE = re.compile(r"\bof\s+$")
 NEAR_BEFORE = re.compile(r"\b(?:near|outside)\s+$")
 CONDITION_AFTER = re.compile(r"\s*,?\s*(?:conditional (?:on|upon)|subject to|provided (?:that|it)|only if|if|unless)\b", re.I)
-PREPOSITION_BEFORE = re.compile(r"\b(?:to|of|with|against|at|in|into|from|for|on|toward|towards|towards|between|about|over)\s+(?:the\s+)?$", re.I)
+PREPOSITION_BEFORE = re.compile(r"\b(?:to|of|with|against|at|in|into|from|for|on|toward|towards|between|about|over|unlike|except)\s+(?:the\s+)?$", re.I)
+ATTRIBUTION_BEFORE = re.compile(r"\b(?:according to|quoted by|told|reported by|cited by)(?:\s+[\w'’-]+){0,3}?\s+$", re.I)
 NEGATION_AFTER = re.compile(r"\s+(?:not|no|never)\b", re.I)
 ORDINALS = {w: i for i, w in enumerate(
     "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
@@ -85,6 +86,8 @@ class Extractor:
                 sent = ad.sentences[i]
                 for trig in rule.trigger.finditer(text, sent.start, sent.end):
                     if rule.if_before is not None and not rule.if_before.search(text, sent.start, trig.start()):
+                        continue
+                    if rule.unless_before is not None and rule.unless_before.search(text, sent.start, trig.start()):
                         continue
                     if trig.start() < trig.end():
                         facts += self._apply(rule, ad, sent, trig, by_sent[sent.index])
@@ -201,7 +204,9 @@ class Extractor:
             if spec.resolve == "actor" and m.end <= t0 and SUBJECT_PRONOUN.search(gap):
                 continue  # "..., they offered": the subject is the pronoun, not an actor further back
             if spec.resolve == "actor" and PREPOSITION_BEFORE.search(ad.doc.text, max(0, m.start - 12), m.start):
-                continue  # "envoy to NATO", "relations with Russia": the object of a preposition acts for no one
+                continue  # "envoy to NATO", "relations with Russia", "unlike NATO": no actor of the verb
+            if m.layer != "date" and ATTRIBUTION_BEFORE.search(ad.doc.text, max(0, m.start - 48), m.start):
+                continue  # "according to RIA Novosti": a source, never an argument
             if spec.window is not None and dist > spec.window:
                 continue
             # rank of its class, words away, then (at equal distance) the mention after the trigger

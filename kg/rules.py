@@ -178,6 +178,7 @@ class RelationRule:
     cues_before: bool = False  # modality cues count only before the trigger (a trigger like "proposes" is no cue)
     distinct: tuple[str, ...] = ()  # arguments that may not name the same thing ("Russia proposes: Russia")
     if_before: re.Pattern | None = None  # the rule fires only if the sentence before its trigger matches this
+    unless_before: re.Pattern | None = None  # ... and never if it matches this
 
 
 @dataclass(frozen=True)
@@ -666,6 +667,7 @@ def load_relations(path: Path, onto: Ontology, entities: dict[str, Entity], seen
                 cues_before=item.get("cues") == "before",
                 distinct=_distinct(path, rid, item.get("distinct"), arg_names),
                 if_before=_compile(path, rid, item["if_before"]) if item.get("if_before") else None,
+                unless_before=_compile(path, rid, item["unless_before"]) if item.get("unless_before") else None,
             )
         )
     return out
