@@ -17,6 +17,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 import spacy
+from spacy.attrs import IDX, LENGTH
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -142,8 +143,11 @@ class Analyser:
                 start = ls + sent.start_char + (len(raw) - len(raw.lstrip()))
                 sentences.append(Sentence(len(sentences), start, start + len(body)))
                 starts.append(start)
-            pairs = [(t.text, t.idx) for t in sdoc]  # plain lists: the scans below create no Token objects
-            line = Line(ls, [w for w, _ in pairs], [i for _, i in pairs], sent_starts)
+            # plain lists, read from spaCy's arrays: the scans below create no Token objects
+            line_text = sdoc.text
+            idx = sdoc.to_array(IDX).tolist()
+            lengths = sdoc.to_array(LENGTH).tolist()
+            line = Line(ls, [line_text[i:i + n] for i, n in zip(idx, lengths)], idx, sent_starts)
 
             taken: set[int] = set()
             by_layer: dict[str, list[Span]] = {"entity": [], "topic": []}
@@ -322,9 +326,9 @@ class Analyser:
                     end += 1
                 out.append((j, end, "name.operation", "Operation"))
                 used.update(range(j, end))
-            elif _rank(t) == 2 and len(t) >= 3 and t.isalpha():
+            elif len(t) >= 3 and t.isupper() and t.isalpha():
                 end = j
-                while end < n and end not in used and (_rank(w[end]) == 2 and w[end].isalpha()
+                while end < n and end not in used and (len(w[end]) >= 2 and w[end].isupper() and w[end].isalpha()
                                                        or end > j and (w[end].isdigit() or w[end] == "-")):
                     end += 1
                 near = {x.lower() for x in w[max(0, j - 4):min(n, end + 6)]}

@@ -661,7 +661,9 @@ def load_relations(path: Path, onto: Ontology, entities: dict[str, Entity], seen
                 mode=mode,
                 scope_before=int(item.get("scope_before", 3)),
                 let=tuple((k, str(v)) for k, v in let.items()),
-                prefilter=re.compile(re.sub(r"(?<!\\)\\b", "", trig), trigger.flags),
+                # Without \b the trigger matches a superset, unless a negative lookaround holds a \b
+                # ("(?<!\ba )" without it would also refuse "Russia welcomes"): then the trigger itself.
+                prefilter=trigger if ("(?<!" in trig or "(?!" in trig) else re.compile(re.sub(r"(?<!\\)\\b", "", trig), trigger.flags),
                 normalize=tuple((str(k).lower(), str(v)) for k, v in normalize.items()),
                 stage=int(item.get("stage", 1)),
                 cues_before=item.get("cues") == "before",
