@@ -222,7 +222,7 @@ async def _read_body(request, limit: int) -> bytes:
 
 
 def make_app(store, limits: Limits = Limits(), *, graph_page: str | None = None, cors: bool = False,
-             loopback_only: bool = True, pool: QueryPool | None = None):
+             loopback_only: bool = True, pool: QueryPool | None = None, host: str = "127.0.0.1"):
     from contextlib import asynccontextmanager
 
     from starlette.applications import Starlette
@@ -244,7 +244,11 @@ def make_app(store, limits: Limits = Limits(), *, graph_page: str | None = None,
     async def sparql(request):
         params = request.query_params
         query = None
-        if request.method == "GET":
+        if len(request.url.query.encode()) > limits.max_body:
+            return error(414, f"query string over {limits.max_body} bytes; POST the query instead")
+        if len(params.getlist("query")) > 1:
+            return error(400, "more than one query parameter; send exactly one query")
+        if request.method in ("GET", "HEAD"):
             if "update" in params:
                 return error(403, "SPARQL Update is not allowed: this endpoint is read-only")
             query = params.get("query")
@@ -262,7 +266,10 @@ def make_app(store, limits: Limits = Limits(), *, graph_page: str | None = None,
             if ctype == "application/sparql-update":
                 return error(403, "SPARQL Update is not allowed: this endpoint is read-only")
             if ctype == "application/x-www-form-urlencoded":
-                form = {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
+                parsed_form = parse_qs(text, keep_blank_values=True)
+                if len(parsed_form.get("query", [])) > 1 or ("query" in parsed_form and "query" in params):
+                    return error(400, "more than one query parameter; send exactly one query")
+                form = {k: v[0] for k, v in parsed_form.items()}
                 if "update" in form:
                     return error(403, "SPARQL Update is not allowed: this endpoint is read-only")
                 query, fields = form.get("query"), {**dict(params), **form}
@@ -320,7 +327,9 @@ def make_app(store, limits: Limits = Limits(), *, graph_page: str | None = None,
 
     middleware = []
     if loopback_only:
-        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost", "::1", "[::1]"]))
+        # the loopback names, and the address actually bound (127.0.0.2 answers as 127.0.0.2)
+        hosts = sorted({"127.0.0.1", "localhost", "::1", "[::1]", host, f"[{host}]" if ":" in host else host})
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=hosts))
     if cors:
         middleware.append(Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                                      allow_headers=["Content-Type", "Accept"],
@@ -328,7 +337,7 @@ def make_app(store, limits: Limits = Limits(), *, graph_page: str | None = None,
     from starlette.middleware.base import BaseHTTPMiddleware
 
     middleware.append(Middleware(BaseHTTPMiddleware, dispatch=security_headers))
-    routes = [Route("/sparql", sparql, methods=["GET", "POST"]), Route("/", index), Route("/graph", graph),
+    routes = [Route("/sparql", sparql, methods=["GET", "HEAD", "POST"]), Route("/", index), Route("/graph", graph),
               Route("/queries", named), Route("/static/{name}", static)]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
@@ -349,7 +358,7 @@ def serve(store, *, host: str = "127.0.0.1", port: int = 8000, limits: Limits = 
     sock.set_inheritable(True)
     loopback = host in LOOPBACK or host.startswith("127.")
     pool = QueryPool(store, limits)  # forked now, before the server starts any thread
-    app = make_app(store, limits, graph_page=graph_page, cors=cors, loopback_only=loopback, pool=pool)
+    app = make_app(store, limits, graph_page=graph_page, cors=cors, loopback_only=loopback, pool=pool, host=host)
     real_port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     base = f"http://{shown}:{real_port}"

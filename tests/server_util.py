@@ -35,12 +35,12 @@ class Server:
                 if not line:
                     break
                 self.banner += line
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/sparql", self.banner)
+        m = re.search(r"http://(127\.\d+\.\d+\.\d+):(\d+)/sparql", self.banner)
         if not m:
             self.stop()
             raise RuntimeError(f"nrkg serve did not start: {self.banner} {self.proc.stderr.read()}")
-        self.port = int(m.group(1))
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.host, self.port = m.group(1), int(m.group(2))
+        self.base = f"http://{self.host}:{self.port}"
         self.url = self.base + "/sparql"
 
     def request(self, path="/sparql", *, data=None, method=None, headers=None, params=None, timeout=60):

@@ -296,3 +296,29 @@ def test_query_page_runs_a_named_query_in_chromium(server, ds):
         browser.close()
     expected = "Failed to load resource: the server responded with a status of 400"  # the syntax error above
     assert outside == [] and [e for e in errors if not e.startswith(expected)] == []
+
+
+def test_http_details_from_the_security_review(server):
+    """Issue 13 (low): HEAD, one query parameter only, a bounded query string, parse rather than grep."""
+    q = "SELECT ?delete WHERE { ?delete a kg:State } LIMIT 1"
+    status, _, body = server.request(params={"query": q}, headers={"Accept": "application/sparql-results+json"})
+    assert status == 200, body  # ?delete is a variable, not an update
+    status, _, _ = server.request(params={"query": STATES}, method="HEAD")
+    assert status == 200
+    status, _, body = server.request(path="/sparql?" + "query=ASK%7B%7D&query=ASK%7B%7D")
+    assert status == 400 and "more than one query" in body
+    status, _, body = server.request(data="query=ASK%7B%7D&query=ASK%7B%7D",
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 400 and "more than one query" in body
+    status, _, body = server.request(params={"query": "ASK {} #" + "x" * 5000})
+    assert status == 414 and "POST the query" in body
+
+
+def test_a_server_bound_to_another_loopback_address_answers(built_file):
+    s = Server("--graph", str(built_file), "--host", "127.0.0.2")
+    try:
+        assert s.host == "127.0.0.2"
+        status, _, body = s.request(data={"query": "ASK { ?s a kg:State }"}, headers={"Accept": "application/sparql-results+json"})
+        assert status == 200 and '"boolean": true' in body
+    finally:
+        s.stop()
