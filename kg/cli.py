@@ -224,7 +224,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_push(args) -> int:
-    from kg.push import push
+    from kg.push import push, redact
 
     t0 = time.perf_counter()
     if args.input:
@@ -235,7 +235,7 @@ def cmd_push(args) -> int:
         ds = _build(args).dataset
     pushed = push(ds, args.endpoint, args.graph, timeout=args.timeout)
     total = sum(p.triples for p in pushed)
-    print(f"Pushed {total} triples in {len(pushed)} graph{'s' if len(pushed) != 1 else ''} to {args.endpoint} "
+    print(f"Pushed {total} triples in {len(pushed)} graph{'s' if len(pushed) != 1 else ''} to {redact(args.endpoint)} "
           f"in {time.perf_counter() - t0:.1f} s")
     for p in pushed:
         print(f"  {p.triples:>7}  <{p.graph}>")
@@ -470,7 +470,7 @@ def parser() -> argparse.ArgumentParser:
     pu.add_argument("--endpoint", required=True, metavar="URL", help="the store's Graph Store endpoint")
     pu.add_argument("--graph", metavar="IRI", help="put everything into this one graph instead of one per named graph")
     pu.add_argument("--input", metavar="FILE", help="push a built file (.trig keeps the named graphs) instead of building")
-    pu.add_argument("--timeout", type=float, default=120.0, metavar="S", help="time limit per request (default 120 s)")
+    pu.add_argument("--timeout", type=float, default=120.0, metavar="S", help="deadline for the whole push (default 120 s)")
     return p
 
 

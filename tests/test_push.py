@@ -92,3 +92,75 @@ def test_push_errors_are_one_line():
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "cannot reach the store" in r.stderr
     r = run_cli("push", "--endpoint", "ftp://example.org/store")
     assert r.returncode == 2 and "not an http(s) URL" in r.stderr
+
+
+class _Store:
+    """A local HTTP server that records PUTs; `drip` seconds between bytes of a slow answer."""
+
+    def __init__(self, drip: float | None = None):
+        import http.server
+        import threading
+
+        seen = self.seen = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_PUT(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                seen.append(self.headers.get("Authorization"))
+                if drip is None:
+                    self.send_response(204)
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Length", "1000")
+                self.end_headers()
+                for _ in range(40):
+                    try:
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                    except OSError:
+                        return
+                    time.sleep(drip)
+
+            def log_message(self, *a):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_push_timeout_is_a_deadline_for_the_whole_push(ds):
+    """A store that sends a byte every 0.5 s no longer keeps a push with --timeout 2 alive (issue 13)."""
+    from kg.errors import KGError
+    from kg.push import push
+
+    store = _Store(drip=0.5)
+    try:
+        t = time.monotonic()
+        with pytest.raises(KGError, match="did not finish within --timeout"):
+            push(ds, f"http://127.0.0.1:{store.port}/store", timeout=2)
+        assert time.monotonic() - t < 4
+    finally:
+        store.close()
+
+
+def test_credentials_in_the_url_are_basic_auth_and_never_printed(ds):
+    import base64
+
+    store = _Store()
+    try:
+        r = run_cli("push", "--endpoint", f"http://nrkg:s3cret-pw@127.0.0.1:{store.port}/store", "--graph", "urn:x:all")
+        assert r.returncode == 0, r.stderr
+        assert store.seen == ["Basic " + base64.b64encode(b"nrkg:s3cret-pw").decode()]
+        assert "s3cret-pw" not in r.stdout + r.stderr and f"http://127.0.0.1:{store.port}/store" in r.stdout
+        bad = run_cli("push", "--endpoint", "http://nrkg:s3cret-pw@127.0.0.1:9/store", "--graph", "urn:x:all",
+                      "--timeout", "5")
+        assert bad.returncode == 2 and "s3cret-pw" not in bad.stdout + bad.stderr
+    finally:
+        store.close()
