@@ -124,6 +124,28 @@ _ANY_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
 _SERVICE = re.compile(r"(?<![A-Za-z-])service(?![A-Za-z0-9_-])", re.I)
 
 
+MAX_PATH_STEPS, MAX_NESTING = 100, 100
+_SKIP = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|#[^\n]*")
+
+
+def _check_size(text: str) -> None:
+    """Refuse shapes that take a parser or store down before they run: a property path of
+    thousands of steps (Oxigraph crashes at 3,000 and takes 40 s at 1,000) or deep nesting."""
+    bare = _SKIP.sub(" ", text)
+    steps = len(re.findall(r"[/|^]", bare))
+    if steps > MAX_PATH_STEPS:
+        raise _Refused(f"{steps} property path steps is over the limit of {MAX_PATH_STEPS}; split the path")
+    depth = deepest = 0
+    for ch in bare:
+        if ch in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ")}]":
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise _Refused(f"nesting {deepest} deep is over the limit of {MAX_NESTING}; flatten the query")
+
+
 def normalise(text: str) -> str:
     r"""The one text that is vetted and executed: \r\n and lone \r become \n, and \uXXXX /
     \UXXXXXXXX escapes are expanded once. Refused: an escape that is malformed, names no
@@ -140,6 +162,7 @@ def normalise(text: str) -> str:
     if _ANY_ESCAPE.search(text):
         raise _Refused("a \\u or \\U escape is malformed (\\u takes 4 hex digits, \\U 8) or yields another escape; "
                        "write the character itself")
+    _check_size(text)
     if _SERVICE.search(text):
         raise _Refused("SERVICE is not allowed; queries run offline on the local graph (the word may not appear "
                        "even in a string or comment: to match it in data, write REGEX(?x, \"[s]ervice\", \"i\"))")

@@ -195,3 +195,16 @@ def test_workers_die_with_a_killed_server_and_free_its_port(trig):
     assert alive == []
     with socket.socket() as sock:  # the port is free again
         sock.bind(("127.0.0.1", s.port))
+
+
+@pytest.mark.parametrize("store", ["rdflib", "oxigraph"])
+def test_long_property_paths_and_deep_nesting_are_refused_before_they_run(trig, store, tmp_path):
+    """Issue 13 (low): a 9,000-step path crashed `nrkg query --store oxigraph` (segfault)."""
+    path = tmp_path / "long.rq"
+    path.write_text("SELECT * WHERE { ?s " + "/".join(["rdfs:label"] * 9000) + " ?o }", encoding="utf-8")
+    r = run_cli("query", str(path), "--graph", str(trig), "--store", store)
+    assert r.returncode == 2 and "property path steps is over the limit" in r.stderr and "Traceback" not in r.stderr
+    with pytest.raises(QueryError, match="nesting"):
+        vet("q", "SELECT * WHERE " + "{ " * 300 + "?s ?p ?o" + " }" * 300)
+    ok = "SELECT * WHERE { ?s rdfs:label/rdfs:label ?o . FILTER(CONTAINS(STR(?o), \"a/b|c\")) } LIMIT 1"
+    assert vet("q", ok)[0] == ok  # slashes inside strings and IRIs are not steps
