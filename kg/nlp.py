@@ -108,7 +108,6 @@ class Analyser:
         cues = book.actor_cues or {}
         self.meto_after = {w.lower() for w in cues.get("followed_by", [])}
         self.meto_before = {w.lower() for w in cues.get("preceded_by", [])}
-        self.surname_ok = {e.id for e in book.entities.values() if e.cls == "Person"}
 
     def analyse(self, doc: Document) -> AnalysedDoc:
         text = doc.text

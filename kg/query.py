@@ -206,11 +206,6 @@ def _is_update(text: str) -> bool:
     return True
 
 
-def _strip_strings(text: str) -> str:
-    text = re.sub(r"#[^\n]*", "", text)
-    return re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|<[^>\s]*>', '""', text)
-
-
 @dataclass
 class Result:
     kind: str  # select | ask | graph

@@ -1,10 +1,9 @@
 """The CLI as a user runs it: clear output, one-line errors with exit code 2, never a traceback."""
 import json
-import shutil
 
 import pytest
 
-from conftest import SEEDS, run_cli, SEED_ENTITIES, SEED_RELATIONS
+from conftest import run_cli, SEED_ENTITIES, SEED_RELATIONS
 
 
 def test_build_writes_outputs_and_prints_a_summary(tmp_path):

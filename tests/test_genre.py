@@ -60,8 +60,6 @@ def scorer_items(name):
 
 def facts_of(text, date="2011-04-15"):
     from kg.extract import Extractor
-    from kg.nlp import Analyser
-    from kg.rules import load_rulebook
 
     book = _book()
     doc = Document("t", Path("t.txt"), text, "t", DateValue.parse(date) if date else None)

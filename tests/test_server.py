@@ -2,7 +2,6 @@
 import csv
 import io
 import json
-import socket
 import threading
 import time
 import xml.etree.ElementTree as ET

@@ -3,7 +3,7 @@ import os
 import shutil
 
 import pytest
-from rdflib import RDF, Literal, URIRef
+from rdflib import RDF
 
 from conftest import run_cli, SEED_ENTITIES, SEED_INFERRED, SEED_RELATIONS
 from kg.model import ID, KG, NIF
