@@ -64,15 +64,16 @@ class Extractor:
         by_sent = ad.sentence_mentions()
         starts = [s.start for s in ad.sentences]
         text = ad.doc.text
-        self._affil = {}  # person IRI -> the state or organisation this document says they serve (stage 0 rules)
+        self._affil = {}  # person IRI -> gazetteer id of whom this document says they serve (stage 0 rules)
         self._sayers: dict[int, Binding | None] = {}
         stage = 0
         for rule in sorted(self.book.relations, key=lambda r: r.stage):
             if rule.stage != stage:
                 stage = rule.stage
+                eid_of = {iri: eid for eid, iri in self._iris.items()}
                 for f in sorted(facts, key=lambda f: f.evidence.sent):
                     if f.p == KG.affiliatedWith and f.mode == "asserted":
-                        self._affil.setdefault(f.s, f.o)
+                        self._affil.setdefault(f.s, eid_of.get(f.o))
             # A fast pass of the prefilter (the trigger without \b) picks the candidate sentences;
             # the trigger itself then runs inside each of them only.
             candidates: list[int] = []
@@ -122,8 +123,9 @@ class Extractor:
         t0, t1 = trig.start(), trig.end()
         per_arg: list[list[tuple[str, Binding | None]]] = []
         used: set[tuple[int, int]] = set()
+        named_events = [(m.start, m.end) for m in mentions if m.layer == "topic" and m.cls in EVENT_CLASSES]
         for spec in rule.args:
-            found = self._bind(spec, ad, mentions, t0, t1, used)
+            found = self._bind(spec, ad, mentions, t0, t1, used, named_events)
             if not found and spec.resolve == "actor" and PRONOUN_SUBJECT.search(ad.doc.text, max(sent.start, t0 - 25), t0):
                 return []  # "they offered": whose stance it is, the text does not say here
             if not found:
@@ -174,9 +176,9 @@ class Extractor:
                 out["anniversary"] = Binding(DateValue(year, "year").literal(), year, year, None)
         return out
 
-    def _bind(self, spec: ArgSpec, ad, mentions: list[Mention], t0: int, t1: int, used) -> list[Binding]:
+    def _bind(self, spec: ArgSpec, ad, mentions: list[Mention], t0: int, t1: int, used, named_events) -> list[Binding]:
+        """Candidates for one argument; `named_events` are the spans of the sentence's named events."""
         cands = []
-        named_events = [(m.start, m.end) for m in mentions if m.layer == "topic" and m.cls in EVENT_CLASSES]
         for m in mentions:
             if (m.start, m.end) in used:
                 continue
@@ -269,14 +271,12 @@ class Extractor:
         if b is None or b.mention is None or b.mention.cls != "Person":
             return b, self._sayer(ad, sent, mentions)
         person = b
-        org = self._affil.get(person.iri)
-        if org is None:
+        if person.iri in self._affil:
+            eid = self._affil[person.iri]
+        else:
             ent = self.book.entities.get(b.mention.entity)
             eid = ent.affiliation_at(ad.doc.date.value if ad.doc.date else None) if ent else None
-            org = self._iri(eid) if eid else None
-            actor = self._entity_binding(eid)
-        else:
-            actor = next((self._entity_binding(e) for e, iri in self._iris.items() if iri == org), None)
+        actor = self._entity_binding(eid)
         if actor is None:
             return person, person
         ent = self.book.entities.get(actor.slug)
