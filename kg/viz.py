@@ -353,7 +353,10 @@ class KGNetwork(Network):
             "edges": {"font": {"size": 11, "align": "middle", "strokeWidth": 3, "strokeColor": "#ffffff", "color": "#444"},
                       "color": {"color": "#9aa3ad", "highlight": "#222"}, "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
                       "selectionWidth": 2},
-            "interaction": {"hover": True, "tooltipDelay": 200, "navigationButtons": False, "keyboard": True,
+            "interaction": {"hover": True, "tooltipDelay": 200, "navigationButtons": False,
+                            # keys move the view only while the graph has the focus (click it or Tab to it):
+                            # bound to the window, "-" typed in the search box would zoom out
+                            "keyboard": {"enabled": True, "bindToWindow": False, "autoFocus": False},
                             "hideEdgesOnDrag": len(data.nodes) > LAYOUT_THRESHOLD},
             "physics": {"enabled": physics, "solver": "forceAtlas2Based",
                         "forceAtlas2Based": {"gravitationalConstant": -90, "springLength": 140, "avoidOverlap": 0.6},

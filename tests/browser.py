@@ -28,12 +28,21 @@ def require_browser():
         pytest.skip("; ".join(problems))
 
 
-class Page:
-    """One page opened from file:// with every non-file request blocked and recorded."""
+def launch(pw):
+    """One headless Chromium; pass it to several Page()s to save its start-up."""
+    return pw.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"), args=FLAGS)
 
-    def __init__(self, pw, url: str, viewport=(1600, 1000)):
-        self.browser = pw.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
-                                          args=FLAGS)
+
+class Page:
+    """One page opened from file:// with every non-file request blocked and recorded.
+
+    With `browser` (from launch()) the page opens in its own context of that browser, which stays
+    open on close(); without, the page starts and closes a browser of its own.
+    """
+
+    def __init__(self, pw, url: str, viewport=(1600, 1000), browser=None, ready=True):
+        self.own_browser = browser is None
+        self.browser = launch(pw) if browser is None else browser
         self.context = self.browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, offline=True)
         self.errors, self.requests, self.dialogs = [], [], []
         self.context.route("**/*", self._route)
@@ -42,6 +51,10 @@ class Page:
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         self.page.goto(url)
+        if ready:
+            self.wait_ready()
+
+    def wait_ready(self):
         self.page.wait_for_function("window.kgGraph && window.kgGraph.ready", timeout=120_000)
 
     def _route(self, route):
@@ -54,4 +67,5 @@ class Page:
 
     def close(self):
         self.context.close()
-        self.browser.close()
+        if self.own_browser:
+            self.browser.close()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import Page, require_browser
+from browser import Page, launch, require_browser
 from conftest import SEEDS, SEED_ENTITIES, SEED_PLACES
 from kg.rules import RULES_DIR
 from kg.viz import STYLE, page_data, render
@@ -24,10 +24,23 @@ def pw():
 
 
 @pytest.fixture(scope="module")
-def seeds_page(built, tmp_path_factory, pw):
+def browser(pw):
+    b = launch(pw)
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="module")
+def seeds_html(built, tmp_path_factory):
+    """The seeds' page, written once for the module."""
     path = tmp_path_factory.mktemp("page") / "graph.html"
     path.write_text(render(page_data(built.docs, built.facts, built.book)), encoding="utf-8")
-    page = Page(pw, path.as_uri())
+    return path
+
+
+@pytest.fixture(scope="module")
+def seeds_page(seeds_html, pw, browser):
+    page = Page(pw, seeds_html.as_uri(), browser=browser)
     yield page
     page.close()
 
@@ -150,13 +163,13 @@ def test_clicking_cfe_treaty_shows_evidence_from_a_seed(seeds_page):
     shot(seeds_page, "05-cfe-evidence")
 
 
-def test_timeline_view_shows_the_barometer_and_positions(built, tmp_path, pw):
+def test_timeline_view_shows_the_barometer_and_positions(built, tmp_path, pw, browser):
     from kg.viz import add_timeline
 
     path = tmp_path / "tl.html"
     path.write_text(render(add_timeline(page_data(built.docs, built.facts, built.book), built.dataset, built.book)),
                     encoding="utf-8")
-    page = Page(pw, path.as_uri())
+    page = Page(pw, path.as_uri(), browser=browser)
     try:
         p = page.page
         p.click("#timeline-toggle")
@@ -171,7 +184,7 @@ def test_timeline_view_shows_the_barometer_and_positions(built, tmp_path, pw):
         page.close()
 
 
-def test_hostile_text_renders_literally_and_runs_nothing(tmp_path, pw):
+def test_hostile_text_renders_literally_and_runs_nothing(tmp_path, pw, browser):
     from kg.pipeline import build
 
     rules = tmp_path / "rules"
@@ -191,7 +204,7 @@ def test_hostile_text_renders_literally_and_runs_nothing(tmp_path, pw):
     html = render(page_data(result.docs, result.facts, result.book))
     path = tmp_path / "evil.html"
     path.write_text(html, encoding="utf-8")
-    page = Page(pw, path.as_uri())
+    page = Page(pw, path.as_uri(), browser=browser)
     try:
         p = page.page
         p.fill("#search", "Evil Treaty")
@@ -206,3 +219,145 @@ def test_hostile_text_renders_literally_and_runs_nothing(tmp_path, pw):
         assert [e for e in page.errors if "xss" in e.lower()] == []
     finally:
         page.close()
+
+
+# ---------------------------------------------------------------- layout at any window size (issue 14)
+SIZES = [(390, 844), (800, 600), (1000, 700), (1400, 900), (1920, 1080)]
+
+
+def layout(p):
+    return p.evaluate("""(() => { const box = (s) => { const e = document.querySelector(s); const r = e.getBoundingClientRect();
+        return {w: r.width, h: r.height, left: r.left, right: r.right, shown: getComputedStyle(e).display !== 'none'}; };
+        const c = document.querySelector('#graph canvas');
+        return {win: [innerWidth, innerHeight], graph: box('#graph'), search: box('#search'), filters: box('#filters'),
+                panel: box('#panel'), canvas: [c.width, c.height], scroll: [document.documentElement.scrollWidth,
+                document.documentElement.scrollHeight], topbar: box('#topbar')}; })()""")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_page_is_ready_and_usable_at_every_window_size(seeds_html, pw, browser, size):
+    page = Page(pw, seeds_html.as_uri(), viewport=size, browser=browser)  # waits for ready
+    try:
+        p = page.page
+        lay = layout(p)
+        w, h = size
+        assert lay["scroll"] == [w, h], "the page itself never scrolls"
+        assert lay["graph"]["w"] >= 0.6 * w, "the graph keeps at least 60 % of the width"
+        assert lay["graph"]["h"] >= 0.6 * h and lay["canvas"][0] > 0 and lay["canvas"][1] > 0
+        assert lay["search"]["w"] >= min(300, 0.6 * w), "the search box is wide enough to type in"
+        assert lay["topbar"]["h"] <= 0.2 * h
+        if w < 1000:
+            # side columns are drawers, closed until asked for
+            assert not lay["filters"]["shown"] and not lay["panel"]["shown"]
+            p.click("#filters-toggle")
+            lay = layout(p)
+            assert lay["filters"]["shown"] and lay["filters"]["w"] <= 0.9 * w and lay["graph"]["w"] == w
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            p.screenshot(path=str(SHOTS / f"10-size-{w}x{h}-filters.png"))
+            p.click("#filters .drawer-close")
+            assert not layout(p)["filters"]["shown"]
+            # choosing an entity in the search opens the details drawer
+            p.fill("#search", "RNC")
+            p.press("#search", "Enter")
+            assert p.is_visible("#panel") and p.text_content("#panel h2.title") == "NATO-Russia Council"
+            p.wait_for_timeout(450)
+            p.screenshot(path=str(SHOTS / f"10-size-{w}x{h}-details.png"))
+            p.click("#panel .drawer-close")
+        else:
+            assert lay["filters"]["shown"] and lay["panel"]["shown"]
+            assert p.is_hidden("#filters-toggle") and p.is_hidden("#panel-toggle")
+        shot(page, f"10-size-{w}x{h}")
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def view(p):
+    return p.evaluate("(() => { const n = window.kgGraph.network, c = n.getViewPosition(); return [c.x, c.y, n.getScale()]; })()")
+
+
+def test_typing_in_the_search_box_never_moves_the_view(seeds_page):
+    p = seeds_page.page
+    p.evaluate("window.kgGraph.clearSelection()")
+    before = view(p)
+    p.click("#search")
+    p.fill("#search", "")
+    p.keyboard.type("NATO-Russia ---- +++")
+    for key in ("ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "PageUp", "PageDown", "Minus", "Equal"):
+        p.keyboard.press(key)
+    p.wait_for_timeout(300)
+    assert view(p) == before
+    p.keyboard.press("Escape")
+    p.fill("#search", "")
+    # the keyboard still drives the graph once it has the focus
+    p.focus("#graph .vis-network")
+    p.keyboard.down("Minus")
+    p.wait_for_timeout(200)
+    p.keyboard.up("Minus")
+    assert view(p)[2] < before[2], "'-' zooms out when the graph has the focus"
+
+
+# ---------------------------------------------------------------- search suggestions and stale state
+def suggestions(p, text):
+    p.fill("#search", "")
+    p.click("#search")
+    p.keyboard.type(text)
+    return p.evaluate("[...document.querySelectorAll('#suggestions li')].map(li => [li.querySelector('.name').textContent, li.querySelector('.cls').textContent])")
+
+
+def test_search_suggestions_are_ranked_and_show_the_class(seeds_page):
+    p = seeds_page.page
+    rus = suggestions(p, "Rus")
+    assert rus[0] == ["Russia", "State"], rus
+    assert any(n.startswith("Russia") and n != "Russia" for n, _ in rus[1:]), "longer names come after"
+    # exact label, then exact alias, then prefix, then substring
+    ranked = p.evaluate("window.kgGraph.suggest('nato', 50).map(h => h.rank)")
+    assert ranked == sorted(ranked) and ranked[0] == 0
+    assert p.evaluate("window.kgGraph.suggest('nato', 1)[0].name") == "NATO"
+    alias = p.evaluate("window.kgGraph.suggest('RNC', 3)")
+    assert alias[0]["rank"] == 1 and alias[0]["name"] == "RNC"
+    md = suggestions(p, "missile defence")
+    assert len(md) > 1, "several matches are offered, none silently chosen"
+    shot(seeds_page, "11-suggestions")
+    # arrows choose, Enter takes the chosen one
+    p.keyboard.press("ArrowDown")
+    p.keyboard.press("Enter")
+    assert p.text_content("#panel h2.title") == md[1][0]
+    # leaving the box runs no search
+    p.evaluate("window.kgGraph.clearSelection()")
+    suggestions(p, "Lavr")
+    p.evaluate("document.activeElement.blur()")
+    p.wait_for_timeout(100)
+    assert p.is_hidden("#suggestions")
+    assert p.evaluate("window.kgGraph.network.getSelectedNodes().length") == 0
+    assert "Select a node" in p.text_content("#panel")
+    # Enter takes the first
+    p.click("#search")
+    p.keyboard.press("Enter")
+    assert p.text_content("#panel h2.title") == "Sergey Lavrov"
+
+
+def test_no_stale_panel_after_empty_click_or_filter(seeds_page):
+    p = seeds_page.page
+    p.evaluate("document.activeElement.blur()")
+    p.evaluate("window.kgGraph.selectNode(window.kgGraph.find('Brussels'), false)")
+    assert p.text_content("#panel h2.title") == "Brussels"
+    # filtering the selected node away clears the panel
+    p.uncheck("input[data-filter=class][value=Place]")
+    assert "Select a node" in p.text_content("#panel") and p.query_selector("#panel h2.title") is None
+    p.check("input[data-filter=class][value=Place]")
+    # clicking empty canvas clears it too
+    p.evaluate("window.kgGraph.selectNode(window.kgGraph.find('Brussels'), false)")
+    p.evaluate("window.kgGraph.network.moveTo({position: {x: 1e5, y: 1e5}, scale: 1, animation: false})")
+    r = p.evaluate("(() => { const r = document.getElementById('graph').getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()")
+    p.mouse.click(*r)
+    p.wait_for_timeout(200)
+    assert p.query_selector("#panel h2.title") is None
+    assert p.evaluate("window.kgGraph.network.getSelectedNodes().length") == 0
+    # a tooltip open when the graph changes is hidden
+    p.evaluate("""(() => { const t = document.createElement('div'); t.className = 'vis-tooltip'; t.style.visibility = 'visible';
+        document.querySelector('#graph .vis-network').append(t); })()""")
+    p.uncheck("#undated")
+    p.check("#undated")
+    assert p.evaluate("[...document.querySelectorAll('#graph div.vis-tooltip')].every(t => t.style.visibility === 'hidden')")
+    p.evaluate("window.kgGraph.network.fit({animation: false})")

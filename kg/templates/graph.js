@@ -81,7 +81,8 @@
     counts.textContent = nodeView.length + " of " + info.nodes.length + " entities, " +
       edgeView.length + " of " + info.edges.length + " relations";
   }
-  function refresh() { nodeView.refresh(); edgeView.refresh(); updateCounts(); }
+  const afterRefresh = [];
+  function refresh() { nodeView.refresh(); edgeView.refresh(); updateCounts(); afterRefresh.forEach((f) => f()); }
 
   // ------------------------------------------------------------------ class (legend) and document filters
   function checkboxList(listId, kind, items, selected, parts) {
@@ -124,46 +125,123 @@
   }
   document.getElementById("undated").addEventListener("change", (ev) => { state.undated = ev.target.checked; refresh(); });
 
-  // ------------------------------------------------------------------ search
-  const names = document.getElementById("names");
-  const index = [];
-  info.nodes.forEach((n) => {
-    [n.label].concat(n.aliases).forEach((name) => {
-      index.push([name.toLowerCase(), n.id]);
-      const opt = el("option"); opt.value = name; names.append(opt);
+  // ------------------------------------------------------------------ drawers (narrow windows)
+  const narrow = window.matchMedia("(max-width: 999px)");
+  function setDrawer(id, open) {
+    document.getElementById(id).classList.toggle("open", open);
+    document.getElementById(id + "-toggle").setAttribute("aria-expanded", String(open));
+  }
+  ["filters", "panel"].forEach((id) => {
+    document.getElementById(id + "-toggle").addEventListener("click", () => {
+      const open = !document.getElementById(id).classList.contains("open");
+      if (open) setDrawer(id === "filters" ? "panel" : "filters", false);  // one drawer at a time
+      setDrawer(id, open);
     });
   });
-  const search = document.getElementById("search");
-  const msg = document.getElementById("search-msg");
-  function find(q) {
-    q = q.trim().toLowerCase();
-    if (!q) return null;
-    for (const test of [(k) => k === q, (k) => k.startsWith(q), (k) => k.includes(q)]) {
-      const hit = index.find(([k]) => test(k));
-      if (hit) return hit[1];
-    }
-    return null;
-  }
-  let lastQuery = null;
-  function go() {
-    // Enter and the change event both arrive for one search: act once (two overlapping view
-    // animations would leave vis-network's view stuck on the first target).
-    if (search.value === lastQuery) return;
-    lastQuery = search.value;
-    const id = find(search.value);
-    msg.textContent = "";
-    if (id === null) { msg.textContent = "No entity named \u201c" + search.value + "\u201d"; return; }
-    if (!nodeVisible(id)) { msg.textContent = nodeInfo.get(id).label + " is hidden by the filters"; return; }
-    network.selectNodes([id]);
-    network.focus(id, { scale: 1.4, locked: false, animation: { duration: 400, easingFunction: "easeInOutQuad" } });
-    showNode(id);
-  }
-  search.addEventListener("change", go);
-  search.addEventListener("input", () => { lastQuery = null; });
-  search.addEventListener("keydown", (ev) => { if (ev.key === "Enter") go(); });
+  document.querySelectorAll(".drawer-close").forEach((b) => b.addEventListener("click", () => setDrawer(b.dataset.close, false)));
+  // the graph's canvas follows its box when the window or a column changes size
+  if (window.ResizeObserver) new ResizeObserver(() => { network.setSize("100%", "100%"); network.redraw(); }).observe(container);
 
-  // ------------------------------------------------------------------ evidence panel
+  // ------------------------------------------------------------------ search with ranked suggestions
+  // Ranks: 0 exact label, 1 exact alias, 2 prefix, 3 a word starts with it, 4 substring; then the
+  // shorter name, then the label. The lower-cased names are computed once (the index).
+  function norm(s) { return s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ").trim(); }
+  const index = [];
+  info.nodes.forEach((n) => {
+    index.push({ k: norm(n.label), name: n.label, id: n.id, isLabel: true });
+    n.aliases.forEach((a) => index.push({ k: norm(a), name: a, id: n.id, isLabel: false }));
+  });
+  function suggest(q, limit) {
+    q = norm(q);
+    if (!q) return [];
+    const best = new Map();
+    for (const it of index) {
+      let r;
+      if (it.k === q) r = it.isLabel ? 0 : 1;
+      else if (it.k.startsWith(q)) r = 2;
+      else {
+        const at = it.k.indexOf(q);
+        if (at < 0) continue;
+        r = /[^a-z0-9]/.test(it.k[at - 1]) ? 3 : 4;
+      }
+      const cur = best.get(it.id);
+      if (!cur || r < cur.rank || (r === cur.rank && (it.name.length < cur.name.length || (it.name.length === cur.name.length && it.isLabel && !cur.isLabel)))) best.set(it.id, { rank: r, id: it.id, name: it.name, isLabel: it.isLabel });
+    }
+    const label = (id) => nodeInfo.get(id).label;
+    return [...best.values()].sort((a, b) => a.rank - b.rank || a.name.length - b.name.length ||
+      (label(a.id) < label(b.id) ? -1 : label(a.id) > label(b.id) ? 1 : a.id - b.id)).slice(0, limit || 12);
+  }
+  function find(q) { const s = suggest(q, 1); return s.length ? s[0].id : null; }
+  const search = document.getElementById("search");
+  const list = document.getElementById("suggestions");
+  const msg = document.getElementById("search-msg");
+  let hits = [], active = -1;
+  function closeList() { list.hidden = true; list.replaceChildren(); hits = []; active = -1; search.setAttribute("aria-expanded", "false"); search.removeAttribute("aria-activedescendant"); }
+  function markActive() {
+    [...list.children].forEach((li, i) => li.setAttribute("aria-selected", String(i === active)));
+    if (active >= 0) { search.setAttribute("aria-activedescendant", "sugg-" + active); list.children[active].scrollIntoView({ block: "nearest" }); }
+  }
+  function openList() {
+    hits = suggest(search.value, 12);
+    list.replaceChildren();
+    msg.textContent = "";
+    if (!hits.length) { closeList(); if (search.value.trim()) msg.textContent = "No entity named \u201c" + search.value.trim() + "\u201d"; return; }
+    hits.forEach((h, i) => {
+      const n = nodeInfo.get(h.id);
+      const li = el("li", null, nodeVisible(h.id) ? "" : "hidden-node");
+      li.id = "sugg-" + i; li.setAttribute("role", "option"); li.dataset.id = h.id;
+      const sw = el("span", null, "swatch"); sw.style.background = n.color;
+      li.append(sw, el("span", n.label, "name"));
+      if (!h.isLabel && norm(h.name) !== norm(n.label)) li.append(el("span", "(" + h.name + ")", "alias"));
+      li.append(el("span", n.cls + (nodeVisible(h.id) ? "" : ", hidden"), "cls"));
+      li.addEventListener("mousedown", (ev) => { ev.preventDefault(); choose(h.id); });
+      list.append(li);
+    });
+    active = 0; list.hidden = false; search.setAttribute("aria-expanded", "true"); markActive();
+  }
+  function choose(id) {
+    closeList();
+    const n = nodeInfo.get(id);
+    search.value = n.label;
+    msg.textContent = "";
+    if (!nodeVisible(id)) { msg.textContent = n.label + " is hidden by the filters"; return; }
+    selectNode(id, true);
+  }
+  search.addEventListener("input", openList);
+  search.addEventListener("focus", () => { if (search.value.trim()) openList(); });
+  search.addEventListener("blur", closeList);  // leaving the box never runs a search
+  search.addEventListener("keydown", (ev) => {
+    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      ev.preventDefault();
+      if (list.hidden) { openList(); return; }
+      active = (active + (ev.key === "ArrowDown" ? 1 : hits.length - 1)) % hits.length;
+      markActive();
+    } else if (ev.key === "Enter") {
+      ev.preventDefault();
+      if (list.hidden) openList();
+      if (hits.length) choose(hits[Math.max(active, 0)].id);
+    } else if (ev.key === "Escape") {
+      closeList();
+    }
+  });
+
+  // ------------------------------------------------------------------ selection and the evidence panel
   const panel = document.getElementById("panel");
+  const panelBody = document.getElementById("panel-body");
+  let selected = null;  // {kind: "node" | "edge", id}
+  function selectNode(id, centre) {
+    network.selectNodes([id]);
+    if (centre) network.focus(id, { scale: Math.max(network.getScale(), 1.2), locked: false, animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    showNode(id);
+    if (narrow.matches && centre) setDrawer("panel", true);
+  }
+  function clearSelection() {
+    selected = null;
+    network.unselectAll();
+    panelBody.replaceChildren(el("p", "Select a node or an edge.", "hint"));
+    document.getElementById("panel-toggle").classList.remove("has-selection");
+  }
+  function hideTooltips() { container.querySelectorAll("div.vis-tooltip").forEach((t) => { t.style.visibility = "hidden"; }); }
   function evidenceBlock(ev) {
     const frag = document.createDocumentFragment();
     frag.append(el("blockquote", ev.quote, "quote"));
@@ -181,30 +259,45 @@
   }
   function showNode(id) {
     const n = nodeInfo.get(id);
-    panel.replaceChildren();
-    panel.append(el("h2", n.label, "title"));
-    panel.append(el("p", n.cls, "cls"));
-    if (n.aliases.length) panel.append(el("p", "Also: " + n.aliases.join(" \u00b7 "), "aliases"));
-    if (n.comment) panel.append(el("p", n.comment, "meta"));
-    if (n.dates.length) panel.append(el("p", "Date: " + n.dates.join(", "), "meta"));
-    panel.append(el("p", "In: " + n.docs.map((d) => docTitle.get(d) || d).join("; "), "meta"));
+    selected = { kind: "node", id };
+    document.getElementById("panel-toggle").classList.add("has-selection");
+    panelBody.replaceChildren();
+    panelBody.append(el("h2", n.label, "title"));
+    panelBody.append(el("p", n.cls, "cls"));
+    if (n.aliases.length) panelBody.append(el("p", "Also: " + n.aliases.join(" \u00b7 "), "aliases"));
+    if (n.comment) panelBody.append(el("p", n.comment, "meta"));
+    if (n.dates.length) panelBody.append(el("p", "Date: " + n.dates.join(", "), "meta"));
+    panelBody.append(el("p", "In: " + n.docs.map((d) => docTitle.get(d) || d).join("; "), "meta"));
     const rows = info.details[String(id)] || [];
-    panel.append(el("h2", rows.length + " fact" + (rows.length === 1 ? "" : "s")));
-    rows.forEach((r) => panel.append(factBlock(r)));
+    panelBody.append(el("h2", rows.length + " fact" + (rows.length === 1 ? "" : "s")));
+    rows.forEach((r) => panelBody.append(factBlock(r)));
+    panel.scrollTop = 0;
   }
   function showEdge(id) {
     const e = edgeInfo.get(id);
-    panel.replaceChildren();
-    panel.append(el("h2", nodeInfo.get(e.from).label + " \u2014 " + e.label + " \u2014 " + nodeInfo.get(e.to).label, "title"));
-    panel.append(el("p", e.stance ? "Stated position" : "Relation", "cls"));
+    selected = { kind: "edge", id };
+    document.getElementById("panel-toggle").classList.add("has-selection");
+    panelBody.replaceChildren();
+    panelBody.append(el("h2", nodeInfo.get(e.from).label + " \u2014 " + e.label + " \u2014 " + nodeInfo.get(e.to).label, "title"));
+    panelBody.append(el("p", e.stance ? "Stated position" : "Relation", "cls"));
     const n = e.evidence.length + (e.more || 0);
-    panel.append(el("h2", n + " piece" + (n === 1 ? "" : "s") + " of evidence"));
-    e.evidence.forEach((ev) => { const d = el("div", null, "fact"); d.append(evidenceBlock(ev)); panel.append(d); });
-    if (e.more) panel.append(el("p", "… and " + e.more + " more quotes (query the graph for all)", "source"));
+    panelBody.append(el("h2", n + " piece" + (n === 1 ? "" : "s") + " of evidence"));
+    e.evidence.forEach((ev) => { const d = el("div", null, "fact"); d.append(evidenceBlock(ev)); panelBody.append(d); });
+    if (e.more) panelBody.append(el("p", "… and " + e.more + " more quotes (query the graph for all)", "source"));
+    panel.scrollTop = 0;
   }
   network.on("click", (p) => {
     if (p.nodes.length) showNode(p.nodes[0]);
     else if (p.edges.length) showEdge(p.edges[0]);
+    else clearSelection();  // empty canvas
+  });
+  network.on("dragStart", hideTooltips);
+  network.on("zoom", hideTooltips);
+  container.addEventListener("mouseleave", hideTooltips);
+  // after a filter change: the selection may be gone, and a tooltip may point at nothing
+  afterRefresh.push(() => {
+    hideTooltips();
+    if (selected && !(selected.kind === "node" ? nodeVisible(selected.id) : edgeVisible(selected.id))) clearSelection();
   });
   // ------------------------------------------------------------------ timeline view
   const SVGNS = "http://www.w3.org/2000/svg";
@@ -280,7 +373,6 @@
     if (show) { drawBarometer(); drawPositions(); } else { network.redraw(); }
   });
 
-  window.kgGraph.showNode = showNode;
-  window.kgGraph.find = find;
+  Object.assign(window.kgGraph, { showNode, showEdge, find, suggest, selectNode, clearSelection, refresh });
   updateCounts();
 })();
