@@ -30,6 +30,8 @@ CONDITION_AFTER = re.compile(r"\s*,?\s*(?:conditional (?:on|upon)|subject to|pro
 PREPOSITION_BEFORE = re.compile(r"\b(?:to|of|with|against|at|in|into|from|for|on|toward|towards|between|about|over|unlike|except)\s+(?:the\s+)?$", re.I)
 ATTRIBUTION_BEFORE = re.compile(r"\b(?:according to|quoted by|told|reported by|cited by)(?:\s+[\w'’-]+){0,3}?\s+$", re.I)
 NEGATION_AFTER = re.compile(r"\s+(?:not|no|never)\b", re.I)
+PHRASE_BOUNDARY = re.compile(r"[,;:!?()\[\]\"“”«»]|\s[–—-]+\s|\.(?=\s|$)")
+PHRASE_WORD = re.compile(r"\w[\w’'./&-]*")
 ORDINALS = {w: i for i, w in enumerate(
     "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
     "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
@@ -125,7 +127,9 @@ class Extractor:
         used: set[tuple[int, int]] = set()
         named_events = [(m.start, m.end) for m in mentions if m.layer == "topic" and m.cls in EVENT_CLASSES]
         for spec in rule.args:
-            found = self._bind(spec, ad, mentions, t0, t1, used, named_events)
+            found = self._phrase(spec, ad, sent, mentions, t1, used, rule.id) if spec.phrase else None
+            if found is None:
+                found = self._bind(spec, ad, mentions, t0, t1, used, named_events)
             if not found and spec.resolve == "actor" and PRONOUN_SUBJECT.search(ad.doc.text, max(sent.start, t0 - 25), t0):
                 return []  # "they offered": whose stance it is, the text does not say here
             if not found:
@@ -162,7 +166,7 @@ class Extractor:
     def _match_vars(rule: RelationRule, trig: re.Match, doc) -> dict[str, Binding]:
         """$match: the trigger text (or its 'role' group), normalised; $anniversary: doc year - ordinal."""
         groups = trig.groupdict()
-        text = groups.get("role") or groups.get("role2") or trig.group(0)
+        text = groups.get("role") or groups.get("role2") or groups.get("role3") or trig.group(0)
         text = dict(rule.normalize).get(text.lower(), text)
         if text.startswith("kg:"):  # normalised to an ontology individual, e.g. kg:supports
             out = {"match": Binding(KG[text[3:]], slugify(text[3:]), text[3:], None)}
@@ -224,6 +228,32 @@ class Extractor:
             seen.add(m.entity)
             out.append(self._binding(m))
         return out
+
+    def _phrase(self, spec: ArgSpec, ad, sent: Sentence, mentions, t1: int, used, rule_id: str) -> list[Binding] | None:
+        """The words right after the trigger ("opposes NATO's decision to revoke ..."): a thing of the
+        spec's `names` classes named in them, else the one named thing they consist of, else a node of
+        the phrase class labelled with the words. None when no words follow (the usual search then)."""
+        ph = self.book.matching.phrases
+        span = read_phrase(ad.doc.text, t1, sent.end, ph) if ph is not None else None
+        if span is None:
+            return None
+        a, b = span
+        whole = read_phrase(ad.doc.text, t1, sent.end, ph, cut=False) or span
+        inside = [m for m in mentions if m.layer != "date" and a <= m.start and m.end <= whole[1]
+                  and (m.start, m.end) not in used and m.entity not in spec.exclude]
+        for m in inside:  # "regretted Russia's decision to suspend the CFE Treaty": the treaty
+            if m.cls in spec.phrase_names:
+                return [self._binding(m)]
+        for m in inside:
+            if m.start == a and m.end == b and (spec.classes is None or m.cls in spec.classes):
+                return [self._binding(m)]
+        words = " ".join(ad.doc.text[a:b].split())
+        slug = slugify(words)[:80].strip("-")
+        if not slug:
+            return None
+        folder = self.book.folders.get(spec.phrase, "issue")
+        m = Mention(a, b, sent.index, ad.doc.text[a:b], f"~{folder}/{slug}", spec.phrase, "phrase", rule_id, None, words)
+        return [self._binding(m)]
 
     def _binding(self, m: Mention) -> Binding:
         if m.layer == "date":
@@ -373,6 +403,11 @@ class Extractor:
                 emitted_nodes |= {x for x in (s, o) if x in node_labels}
         for iri in sorted(emitted_nodes):
             out.append(Fact(iri, RDFS.label, Literal(node_labels[iri], lang="en"), ev))
+        used_iris = {x for f in out for x in (f.s, f.o)}
+        for b in env.values():  # a node made of the text's words: what it is, its words, and that the text names it
+            if b is not None and b.mention is not None and b.mention.layer == "phrase" and b.iri in used_iris:
+                out += [Fact(doc.iri, KG.mentions, b.iri, ev), Fact(b.iri, RDF.type, KG[b.mention.cls], ev),
+                        Fact(b.iri, RDFS.label, Literal(b.label, lang="en"), ev)]
         out += self._event_status(out, doc, ev)
         return out
 
@@ -430,6 +465,33 @@ class Extractor:
             elif a < b:
                 out.append(Fact(f.s, KG.eventStatus, KG.occurred, ev))
         return out
+
+
+def read_phrase(text: str, start: int, end: int, ph, cut: bool = True) -> tuple[int, int] | None:
+    """The span of the words from `start` up to the first boundary (punctuation, a stop word of
+    matching.yaml phrases), leading and trailing function words dropped; with `cut`, at most
+    max_words long (a longer one ends before its last preposition within max_words, from the fourth
+    word on, else after max_words)."""
+    stop = end
+    m = PHRASE_BOUNDARY.search(text, start, end)
+    if m:
+        stop = m.start()
+    m = ph.stop.search(text, start, stop)
+    if m:
+        stop = m.start()
+    words = list(PHRASE_WORD.finditer(text, start, stop))
+    while words and (words[0].group(0).lower() in ph.drop_first):
+        words.pop(0)
+    if not words or words[0].group(0).lower() in ph.prepositions:
+        return None
+    if cut and len(words) > ph.max_words:
+        at = [i for i, w in enumerate(words[:ph.max_words + 1]) if i >= 3 and w.group(0).lower() in ph.prepositions]
+        words = words[:at[-1] if at else ph.max_words]
+    while words and words[-1].group(0).lower() in ph.drop_last:
+        words.pop()
+    if not words:
+        return None
+    return words[0].start(), words[-1].end()
 
 
 TEMPLATE_VAR = re.compile(r"\{(\w+)(\.label|\.year)?\}")

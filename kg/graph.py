@@ -26,7 +26,7 @@ PREFIXES = {"kg": KG, "prov": PROV, "dcterms": DCTERMS, "skos": SKOS, "nif": NIF
             "owl": OWL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD}
 # One prefix per IRI folder, so that IRIs read as state:russia, agreement:cfe-treaty, ...
 FOLDERS = ("person", "state", "org", "agreement", "event", "place", "vessel", "dispute", "proposal",
-           "area", "policy", "position", "relationship", "doc", "evidence", "claim", "rule", "graph")
+           "area", "policy", "position", "relationship", "issue", "doc", "evidence", "claim", "rule", "graph")
 PREFIXES.update({f: Namespace(str(ID) + f + "/") for f in FOLDERS})
 
 

@@ -61,7 +61,7 @@ class BuildResult:
     def summary(self) -> dict:
         per_class = Counter()
         top = ["Person", "State", "Organization", "Agreement", "Event", "Place", "Dispute", "Proposal",
-               "CooperationArea", "Vessel", "Policy", "Relationship", "Position"]
+               "CooperationArea", "Vessel", "Policy", "Relationship", "Position", "Issue"]
         tops: dict = {}
         for f in self.facts:  # extracted types only: inferred supertypes would count entities twice
             if f.p == RDF.type and f.mode == "asserted":

@@ -147,6 +147,8 @@ class ArgSpec:
     inside: bool = False  # may overlap the trigger text
     resolve: str | None = None  # actor: a person found here stands for their state or organisation ($NAME_person keeps them)
     rank: tuple[tuple[str, int], ...] = ()  # prefer: class -> rank (listed order), before distance
+    phrase: str | None = None  # the class of the node made of the words after the trigger when they name no known thing
+    phrase_names: frozenset[str] = frozenset()  # things of these classes named inside those words are the argument
 
 
 @dataclass(frozen=True)
@@ -239,6 +241,7 @@ class Matching:
     not_names: frozenset[str]
     agreement_heads: dict[str, str]  # head noun -> class (Treaty, Declaration, ActionPlan, Agreement)
     ship_prefixes: frozenset[str]
+    phrases: "Phrases | None" = None
 
     @property
     def name_words(self) -> frozenset[str]:
@@ -250,11 +253,41 @@ class Matching:
         return cached
 
 
+@dataclass(frozen=True)
+class Phrases:
+    """matching.yaml phrases: how the words a position is about are read when they name no known thing."""
+    max_words: int
+    stop: re.Pattern  # a boundary word or pair of words
+    prepositions: frozenset[str]
+    drop_first: frozenset[str]
+    drop_last: frozenset[str]
+
+
+def _load_phrases(path: Path, data) -> Phrases | None:
+    if data is None:
+        return None
+    keys = {"max_words", "stop_words", "prepositions", "drop_first", "drop_last"}
+    if not isinstance(data, dict) or set(data) - keys:
+        raise RuleError(f"{path}: phrases must be a mapping with keys {', '.join(sorted(keys))}")
+    n = data.get("max_words", 8)
+    if not isinstance(n, int) or n < 2:
+        raise RuleError(f"{path}: phrases: max_words must be a whole number of at least 2")
+    lists = {}
+    for key in keys - {"max_words"}:
+        val = data.get(key) or []
+        if not isinstance(val, list) or not all(isinstance(w, str) and w.strip() for w in val):
+            raise RuleError(f"{path}: phrases: {key} must be a list of words")
+        lists[key] = [w.lower() for w in val]
+    stop = re.compile(r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+")
+                                          for w in sorted(lists["stop_words"], key=len, reverse=True)) + r")\b", re.I)
+    return Phrases(n, stop, frozenset(lists["prepositions"]), frozenset(lists["drop_first"]), frozenset(lists["drop_last"]))
+
+
 def load_matching(path: Path) -> Matching:
     data = _load_yaml(path)
     if not isinstance(data, dict):
         raise RuleError(f"{path}: expected a mapping with spelling, persons and not_names")
-    unknown = set(data) - {"spelling", "persons", "not_names", "names"}
+    unknown = set(data) - {"spelling", "persons", "not_names", "names", "phrases"}
     if unknown:
         raise RuleError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; expected spelling, persons, not_names")
     spelling = data.get("spelling") or {}
@@ -281,7 +314,7 @@ def load_matching(path: Path) -> Matching:
     return Matching({str(k).lower(): str(v).lower() for k, v in spelling.items()}, frozenset(words("first_names")),
                     tuple(words("titles")), frozenset(words("role_nouns")), frozenset(words("particles")),
                     frozenset(words("not_names", data)), {str(k): v for k, v in heads.items()},
-                    frozenset(words("ship_prefixes", names)))
+                    frozenset(words("ship_prefixes", names)), _load_phrases(path, data.get("phrases")))
 
 
 # ------------------------------------------------------------------------------------ loading
@@ -504,7 +537,8 @@ def load_cues(path: Path, seen: dict) -> tuple[list[Cue], dict]:
     return cues, data.get("metonymy", {})
 
 
-ARG_KEYS = {"class", "entity", "exclude", "side", "window", "all", "optional", "default", "inside", "resolve", "prefer"}
+ARG_KEYS = {"class", "entity", "exclude", "side", "window", "all", "optional", "default", "inside", "resolve", "prefer",
+            "phrase"}
 TEMPLATE_VAR = re.compile(r"\{(\w+)(\.label|\.year)?\}")
 TEMPLATE_SPECIALS = {"doc", "docdate", "voice", "speaker", "sayer", "party1", "party2", "anniversary", "match"}
 TERM_RE = re.compile(r"^(\$[a-z_0-9]+|@[a-z0-9\-]+|[a-z]+:[A-Za-z][\w\-]*|\"[^\"]*\")$")
@@ -603,9 +637,11 @@ def load_relations(path: Path, onto: Ontology, entities: dict[str, Entity], seen
             resolve = spec.get("resolve")
             if resolve not in (None, "actor"):
                 raise RuleError(f"{path}: rule '{rid}': argument '{name}': resolve must be actor")
+            phrase, phrase_names = _phrase_spec(path, rid, name, spec, side, onto)
             args.append(ArgSpec(name, classes, ents, excl, side, spec.get("window"), bool(spec.get("all")),
                                 bool(spec.get("optional")), default, bool(spec.get("inside")), resolve,
-                                tuple(sorted(rank.items())) if spec.get("prefer") == "listed" else ()))
+                                tuple(sorted(rank.items())) if spec.get("prefer") == "listed" else (),
+                                phrase, phrase_names))
         nodes = []
         arg_names = {a.name for a in args} | {f"{a.name}_person" for a in args if a.resolve} | set(item.get("let") or {})
         for name, spec in (item.get("nodes") or {}).items():
@@ -683,10 +719,30 @@ def _distinct(path, rid, value, names) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _phrase_spec(path: Path, rid: str, name: str, spec: dict, side: str, onto) -> tuple[str | None, frozenset[str]]:
+    """phrase: {class: Issue, names: [Dispute, Agreement, ...]} of an argument read after the trigger."""
+    ph = spec.get("phrase")
+    if ph is None:
+        return None, frozenset()
+    where = f"{path}: rule '{rid}': argument '{name}': phrase"
+    if not isinstance(ph, dict) or set(ph) - {"class", "names"} or "class" not in ph:
+        raise RuleError(f"{where} must be a mapping with class (and names)")
+    if side != "after":
+        raise RuleError(f"{where} reads the words after the trigger: give the argument side: after")
+    cls = ph["class"]
+    names = ph.get("names") or []
+    for c in [cls, *names]:
+        if c not in onto.classes:
+            raise RuleError(f"{where}: unknown class '{c}'{_did_you_mean(c, onto.classes)}")
+    if cls not in FOLDER_OF:
+        raise RuleError(f"{where}: class '{cls}' has no IRI folder (one of {', '.join(sorted(FOLDER_OF))})")
+    return cls, frozenset(x for c in names for x in onto.expand(c))
+
+
 FOLDER_OF = {"Person": "person", "State": "state", "Organization": "org", "Agreement": "agreement",
              "Event": "event", "Place": "place", "Vessel": "vessel", "Dispute": "dispute",
              "Proposal": "proposal", "CooperationArea": "area", "Policy": "policy", "Position": "position",
-             "Relationship": "relationship"}
+             "Relationship": "relationship", "Issue": "issue"}
 
 
 def load_boilerplate(path: Path, seen: dict) -> list[tuple[str, re.Pattern]]:

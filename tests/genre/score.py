@@ -27,7 +27,7 @@ from rdflib import RDF, RDFS, Literal, URIRef
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from kg.model import KG, DateValue, Document  # noqa: E402
+from kg.model import KG, DateValue, Document, Evidence, Fact  # noqa: E402
 
 EVENT_KEYS = {"participant": KG.participant, "forum": KG.forum, "place": KG.place, "agreement": KG.agreement,
               "chair": KG.chair, "about": None, "date": KG.date}
@@ -48,6 +48,19 @@ def norm(text: str) -> str:
     text = re.sub(r"[^a-z0-9]+", " ", text).strip()
     text = re.sub(r"^(the|mr|mrs|ms|dr) ", "", text)
     return text
+
+
+FUNCTION_WORDS = set("a an the of to in on at by for from with and or its their his her our s".split())
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Two phrases for one issue ("Russia's military response in Georgia", "Russia's excessive military
+    response"): each has two or more content words, and at least half of each one's are in the other."""
+    wa, wb = set(a.split()) - FUNCTION_WORDS, set(b.split()) - FUNCTION_WORDS
+    if len(wa) < 2 or len(wb) < 2:
+        return False
+    common = len(wa & wb)
+    return common * 2 >= len(wa) and common * 2 >= len(wb)
 
 
 @dataclass
@@ -112,6 +125,7 @@ class Scorer:
             elif f.p == RDFS.label:
                 names[f.s].add(norm(f.o))
             out[(f.s, f.p)].add(f.o)
+        reference = []
         for m in ad.mentions:
             if m.layer == "date":
                 continue
@@ -120,6 +134,20 @@ class Scorer:
             ent = self.book.entities.get(m.entity)
             if ent is not None:
                 names[iri] |= {norm(a) for a in (ent.label, *ent.aliases, *ent.aliases_ci)}
+                # the curated reference facts the dataset carries for a named entity (kg/graph.py):
+                # the state a place or body belongs to, whom a person serves
+                ev = Evidence(doc.id, m.sent, m.start, m.end, m.text, "reference")
+                if ent.country and ent.cls != "State":
+                    reference.append(Fact(iri, KG.partOf, self.extractor._iri(ent.country), ev))
+                if ent.affiliation:
+                    reference.append(Fact(iri, KG.affiliatedWith, self.extractor._iri(ent.affiliation), ev))
+        for f in reference:  # counted for recall; precision counts what the rules read from the text
+            out[(f.s, f.p)].add(f.o)
+        for f in reference:  # the object is named by its gazetteer names
+            eid = next((e for e, i in self.extractor._iris.items() if i == f.o), None)
+            if eid in self.book.entities:
+                ent = self.book.entities[eid]
+                names[f.o] |= {norm(a) for a in (ent.label, *ent.aliases, *ent.aliases_ci)}
         return Item(item_id, facts, ad.mentions, names, types, out, claims)
 
     # ------------------------------------------------------------------ matching
@@ -139,7 +167,7 @@ class Scorer:
         if self.strict:
             return w in it.names.get(iri, ())
         return any(w == n or len(n) >= 3 and f" {n} " in f" {w} " or len(w) >= 6 and f" {w} " in f" {n} "
-                   for n in it.names.get(iri, ()))
+                   or _same_words(w, n) for n in it.names.get(iri, ()))
 
     def kind_fits(self, it: Item, node, kind: str) -> bool:
         from kg.rules import load_ontology
