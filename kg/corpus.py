@@ -20,8 +20,23 @@ def load_catalogue(seeds: Path) -> dict:
     if not path.exists():
         return {}
     data = load_yaml(path, CorpusError, "fix the catalogue") or {}
+    if isinstance(data, dict) and set(data) == {"documents"} and isinstance(data["documents"], list):
+        data = data["documents"]  # also written as a list: documents: [{id: ..., date: ...}, ...]
+    if isinstance(data, list):
+        out = {}
+        for i, entry in enumerate(data, start=1):
+            if not isinstance(entry, dict) or not entry.get("id"):
+                raise CorpusError(f"{path}: entry {i} of the document list has no id; give each entry 'id: <file name without .txt>'")
+            doc_id = str(entry["id"])
+            if doc_id in out:
+                raise CorpusError(f"{path}: document {doc_id} is listed twice; merge the two entries")
+            out[doc_id] = {k: v for k, v in entry.items() if k != "id"}
+        return out
     if not isinstance(data, dict):
-        raise CorpusError(f"{path}: expected a mapping of document id to metadata")
+        raise CorpusError(f"{path}: expected a mapping of document id to metadata (or a list under 'documents:')")
+    for doc_id, meta in data.items():
+        if not isinstance(meta, (dict, type(None))):
+            raise CorpusError(f"{path}: {doc_id}: expected its metadata as a mapping (title:, date:, ...)")
     return data
 
 
@@ -131,6 +146,9 @@ def load_corpus(seeds: Path, warnings: list[str] | None = None) -> list[Document
         )
     if warnings is not None:
         warnings.extend(f"{d.path}: empty document; it is built but gives no facts" for d in docs if not d.text.strip())
+        have = {d.id for d in docs}
+        warnings.extend(f"{seeds / CATALOGUE}: entry {doc_id} names no {doc_id}.txt in this folder, so its metadata is unused; "
+                        f"check the id against the file names" for doc_id in sorted(catalogue, key=str) if str(doc_id) not in have)
     if not docs:
         raise CorpusError(f"{seeds}: no .txt documents found; add seed texts or pass --seeds DIR")
     return docs

@@ -193,6 +193,75 @@ def test_hedged_negated_or_asked_is_never_asserted(text):
     assert any(f.mode != "asserted" for f in facts)
 
 
+@pytest.mark.parametrize("text,prop", [
+    ("NATO urged Russia to ratify the Adapted CFE Treaty.", KG.ratifiedBy),
+    ("Washington demanded that Russia sign the New START treaty.", KG.signatory),
+    ("NATO called for Russia's signature of the Treaty on Open Skies.", KG.signatory),
+    ("The Allies called on Moscow to resume its implementation of the CFE Treaty.", None),
+])
+def test_what_is_asked_of_someone_is_not_asserted_as_done(text, prop):
+    _, facts = facts_of(text, "2011-11-23")
+    a = asserted(facts)
+    if prop is not None:
+        assert not [t for t in a if t[1] == prop], a
+        assert [f for f in facts if f.p == prop and f.mode == "proposed"]
+    assert not events(facts, "Ratification") and not events(facts, "Resumption") and not events(facts, "Signing")
+    assert [f for f in facts if f.p == KG.stance and f.mode == "asserted"]  # the demand itself is a position
+
+
+def test_a_signature_named_by_a_noun_is_a_signing():
+    _, facts = facts_of("We noted with satisfaction Russia's signature of the Partnership for Peace Status of Forces "
+                        "Agreement, and looked forward to its prompt ratification.", "2005-12-08")
+    a = asserted(facts)
+    assert (ID["agreement/pfp-sofa"], KG.signatory, ID["state/russia"]) in a
+    assert events(facts, "Signing") and not events(facts, "Ratification")
+    assert not [t for t in a if t[1] == KG.ratifiedBy]
+
+
+@pytest.mark.parametrize("text,stance,about", [
+    # the words after the verb, when they name no known dispute, agreement or proposal
+    ("Lavrov said Russia opposes NATO's decision to revoke the accreditation of eight Russian diplomats.",
+     "opposes", ("issue", "NATO's decision to revoke the accreditation of eight Russian diplomats")),
+    ("Russia is deeply concerned about the build-up by NATO of its military activities near Russia's borders.",
+     "concerned", ("issue", "build-up by NATO of its military activities near Russia's borders")),
+    # a known thing named inside them is what the position is about
+    ("Allies deeply regretted Russia's decision to suspend its participation in the CFE Treaty.",
+     "opposes", ("agreement/cfe-treaty", None)),
+    ("Allies expressed their full support for the Minsk agreements.", "supports", ("agreement/minsk-agreements", None)),
+    ("Russia is categorically against the expansion of NATO.", "opposes", ("dispute/nato-enlargement", None)),
+    # words that are just one name: that name
+    ("NATO condemned Russia.", "opposes", ("state/russia", None)),
+])
+def test_a_position_is_about_what_the_text_says(text, stance, about):
+    _, facts = facts_of(text, "2012-10-18")
+    a = asserted(facts)
+    (pos,) = {s for s, p, o in a if p == KG.stance and o == KG[stance]}
+    (obj,) = {o for s, p, o in a if s == pos and p == KG.about}
+    folder, words = about
+    if words is None:
+        assert obj == ID[folder]
+    else:
+        assert str(obj).startswith(str(ID["issue/"]))
+        labels = {str(o) for s, p, o in a if s == obj and str(p).endswith("label")}
+        assert labels == {words}
+        assert any(p == KG.mentions and o == obj for s, p, o in a)  # the document names it
+
+
+def test_a_catalogue_may_list_its_documents_and_names_unused_entries(tmp_path):
+    from kg.corpus import load_corpus
+
+    (tmp_path / "a.txt").write_text("NATO and Russia met in Brussels on Friday.\n", encoding="utf-8")
+    (tmp_path / "catalogue.yaml").write_text('documents:\n  - id: a\n    date: "2011-04-15"\n'
+                                             '  - id: b-typo\n    date: "2011"\n', encoding="utf-8")
+    warnings = []
+    (doc,) = load_corpus(tmp_path, warnings)
+    assert doc.date == DateValue("2011-04-15", "day")
+    assert len(warnings) == 1 and "b-typo" in warnings[0] and "no b-typo.txt" in warnings[0]
+    (tmp_path / "catalogue.yaml").write_text("documents:\n  - date: '2011'\n", encoding="utf-8")
+    r = run_cli("build", "--seeds", str(tmp_path), "--out", str(tmp_path / "out"))
+    assert r.returncode == 2 and "has no id" in r.stderr and "Traceback" not in r.stderr
+
+
 def test_dateline_dates_a_document_without_catalogue_date(tmp_path):
     from kg.corpus import load_corpus
 
