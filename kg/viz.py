@@ -30,6 +30,8 @@ from kg.rules import Rulebook, load_ontology
 
 TEMPLATES = Path(__file__).parent / "templates"
 LAYOUT_THRESHOLD = 1500
+START_FOCUSED_ABOVE = 1500  # larger graphs open on the start entity's neighbourhood ("Show all" shows everything)
+START_ENTITY = "NATO-Russia Council"  # the page's "start here" entity when the graph has it
 MAX_EVIDENCE = 12  # quotes per fact shown in the page; `nrkg query evidence-for-a-fact` has them all
 # Top-level classes drawn as nodes, with their legend colour and vis-network shape.
 STYLE = {
@@ -306,6 +308,20 @@ def focus(data: PageData, entity: str, depth: int) -> PageData:
     return out
 
 
+def start_node(data: PageData) -> int | None:
+    """The node the page's focus mode starts from: START_ENTITY, else the most connected node."""
+    if not data.nodes:
+        return None
+    try:
+        return find_node(data, START_ENTITY)["id"]
+    except KGError:
+        degree = defaultdict(int)
+        for e in data.edges:
+            degree[e["from"]] += 1
+            degree[e["to"]] += 1
+        return max(data.nodes, key=lambda n: (degree[n["id"]], -n["id"]))["id"]
+
+
 def _layout(data: PageData) -> bool:
     """Precompute positions for large graphs; returns whether physics stays on."""
     if len(data.nodes) <= LAYOUT_THRESHOLD:
@@ -388,7 +404,8 @@ class KGNetwork(Network):
             "nodes": nodes, "edges": edges, "options": json.loads(options) if isinstance(options, str) else options,
             "info": {"nodes": self.data.nodes, "edges": self.data.edges, "details": self.data.details,
                      "documents": self.data.documents, "classes": self.data.classes, "years": list(self.data.years),
-                     "barometer": self.data.barometer, "positions": self.data.positions},
+                     "barometer": self.data.barometer, "positions": self.data.positions,
+                     "start": start_node(self.data), "startFocused": len(self.data.nodes) > START_FOCUSED_ABOVE},
         }
         self.html = template.render(
             title=self.page_title,

@@ -286,7 +286,7 @@ def test_typing_in_the_search_box_never_moves_the_view(seeds_page):
     for key in ("ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "PageUp", "PageDown", "Minus", "Equal"):
         p.keyboard.press(key)
     p.wait_for_timeout(300)
-    assert view(p) == before
+    assert view(p) == pytest.approx(before, abs=1e-3)
     p.keyboard.press("Escape")
     p.fill("#search", "")
     # the keyboard still drives the graph once it has the focus
@@ -361,3 +361,82 @@ def test_no_stale_panel_after_empty_click_or_filter(seeds_page):
     p.check("#undated")
     assert p.evaluate("[...document.querySelectorAll('#graph div.vis-tooltip')].every(t => t.style.visibility === 'hidden')")
     p.evaluate("window.kgGraph.network.fit({animation: false})")
+
+
+# ---------------------------------------------------------------- focus mode
+def node_xy(p, node_id):
+    return p.evaluate("""(id) => { const n = window.kgGraph.network; const d = n.canvasToDOM(n.getPositions([id])[id]);
+        const r = document.getElementById('graph').getBoundingClientRect(); return [r.left + d.x, r.top + d.y]; }""", node_id)
+
+
+def visible_ids(p):
+    return set(p.evaluate("window.kgGraph.visibleIds()"))
+
+
+def test_focus_mode_expands_hides_and_goes_back_and_forward(seeds_page, built):
+    from kg.viz import focus
+
+    data = page_data(built.docs, built.facts, built.book)
+    p = seeds_page.page
+    p.evaluate("window.kgGraph.showAll(); window.kgGraph.clearSelection()")
+    nrc = p.evaluate("window.kgGraph.info.start")
+    assert p.evaluate(f"window.kgGraph.info.nodes[{nrc}].label") == "NATO-Russia Council"
+    p.click("#start")  # nothing selected: the start entity
+    assert visible_ids(p) == {n["id"] for n in focus(data, "NRC", 1).nodes}
+    assert "Around NATO-Russia Council" in p.text_content("#focus-info")
+    p.select_option("#depth", "2")
+    assert visible_ids(p) == {n["id"] for n in focus(data, "NRC", 2).nodes}
+    p.select_option("#depth", "1")
+    one = visible_ids(p)
+    # double-click a neighbour: its own neighbours join the view
+    label = {n["id"]: n["label"] for n in data.nodes}
+    lisbon = next(i for i in sorted(one) if {n["id"] for n in focus(data, label[i], 1).nodes} - one)
+    near = {n["id"] for n in focus(data, label[lisbon], 1).nodes}
+    p.evaluate("window.kgGraph.network.fit({animation: false})")
+    p.mouse.dblclick(*node_xy(p, lisbon))
+    p.wait_for_timeout(300)
+    expanded = visible_ids(p)
+    assert expanded == one | near and expanded > one
+    assert p.text_content("#panel h2.title") == label[lisbon]
+    # selecting dims everything outside the neighbourhood
+    colours = p.evaluate(f"""(() => {{ const g = window.kgGraph; const out = {{}};
+        g.nodeView.get().forEach(n => out[n.id] = typeof n.color === 'string' ? n.color : n.color.background); return out; }})()""")
+    assert all((colours[str(i)] == "#eceef0") == (i not in near) for i in expanded)
+    shot(seeds_page, "12-focus-expanded")
+    # H on the graph hides the selected node
+    p.focus("#graph .vis-network")
+    p.keyboard.press("h")
+    assert lisbon not in visible_ids(p)
+    assert p.query_selector("#panel h2.title") is None
+    # the right-click menu hides a node too
+    target = sorted(visible_ids(p) - {nrc})[0]
+    p.mouse.click(*node_xy(p, target), button="right")
+    p.click("#node-menu button[data-action=hide]")
+    assert target not in visible_ids(p)
+    # back and forward through the exploration
+    p.click("#back")
+    assert target in visible_ids(p) and lisbon not in visible_ids(p)
+    p.click("#back")
+    assert lisbon in visible_ids(p)
+    p.click("#back")
+    assert visible_ids(p) == one
+    p.click("#forward")
+    assert lisbon in visible_ids(p)
+    p.click("#show-all")
+    assert len(visible_ids(p)) == SEED_ENTITIES
+    assert p.evaluate("document.getElementById('show-all').disabled")
+    assert seeds_page.errors == []
+    p.evaluate("window.kgGraph.clearSelection()")
+
+
+def test_search_outside_the_focus_moves_the_focus(seeds_page):
+    p = seeds_page.page
+    p.evaluate("window.kgGraph.focusOn(window.kgGraph.info.start)")
+    p.fill("#search", "Lavrov")
+    p.press("#search", "Enter")
+    assert "Around Sergey Lavrov" in p.text_content("#focus-info")
+    assert p.text_content("#panel h2.title") == "Sergey Lavrov"
+    p.click("#back")
+    assert "Around NATO-Russia Council" in p.text_content("#focus-info")
+    p.click("#show-all")
+    p.evaluate("window.kgGraph.clearSelection()")

@@ -86,3 +86,11 @@ def test_build_writes_the_page_and_viz_writes_a_focus(tmp_path):
     r = run_cli("viz", "--focus", "Atlantis", "--out", str(tmp_path / "x.html"))
     assert r.returncode == 2 and "unknown entity 'Atlantis'" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "x.html").exists()
+
+
+def test_the_page_starts_from_the_nato_russia_council_or_the_most_connected_node(data):
+    from kg.viz import start_node
+
+    assert data.nodes[start_node(data)]["label"] == "NATO-Russia Council"
+    sub = focus(data, "Russia", 1)
+    assert start_node(sub) == next(n["id"] for n in sub.nodes if n["label"] == "Russia")  # no NRC there: the hub

@@ -11,7 +11,26 @@
     classes: new Set(info.classes.map((c) => c.name)),
     docs: new Set(info.documents.map((d) => d.id)),
     y0: info.years[0], y1: info.years[1], undated: true,
+    focus: null,  // focus mode: {roots: [node ids], depth: 1 | 2, expanded: [node ids]}; null shows everything
+    hidden: new Set(),  // nodes the user hid
   };
+  // Undirected adjacency: node id -> edge ids
+  const adjEdges = new Map(info.nodes.map((n) => [n.id, []]));
+  info.edges.forEach((e) => { adjEdges.get(e.from).push(e.id); if (e.to !== e.from) adjEdges.get(e.to).push(e.id); });
+  function neighbours(id) { return adjEdges.get(id).map((eid) => { const e = edgeInfo.get(eid); return e.from === id ? e.to : e.from; }); }
+  let focusSet = null;  // the nodes of the focus, or null for all
+  function computeFocus() {
+    if (!state.focus) return null;
+    const seen = new Set(state.focus.roots);
+    let frontier = [...state.focus.roots];
+    for (let d = 0; d < state.focus.depth; d++) {
+      const next = [];
+      frontier.forEach((id) => neighbours(id).forEach((m) => { if (!seen.has(m)) { seen.add(m); next.push(m); } }));
+      frontier = next;
+    }
+    state.focus.expanded.forEach((id) => { seen.add(id); neighbours(id).forEach((m) => seen.add(m)); });
+    return seen;
+  }
 
   function el(tag, text, cls) {
     const e = document.createElement(tag);
@@ -25,10 +44,11 @@
     return years.some((y) => y >= state.y0 && y <= state.y1);
   }
   function docsOk(docs) { return docs.some((d) => state.docs.has(d)); }
-  function nodeVisible(id) {
+  function filterOk(id) {  // the class, document and year filters
     const n = nodeInfo.get(id);
     return state.classes.has(n.group) && docsOk(n.docs) && yearOk(n.years);
   }
+  function nodeVisible(id) { return filterOk(id) && !state.hidden.has(id) && (!focusSet || focusSet.has(id)); }
   function edgeVisible(id) {
     const e = edgeInfo.get(id);
     return nodeVisible(e.from) && nodeVisible(e.to) && docsOk(e.docs) && yearOk(e.years);
@@ -188,12 +208,12 @@
     if (!hits.length) { closeList(); if (search.value.trim()) msg.textContent = "No entity named \u201c" + search.value.trim() + "\u201d"; return; }
     hits.forEach((h, i) => {
       const n = nodeInfo.get(h.id);
-      const li = el("li", null, nodeVisible(h.id) ? "" : "hidden-node");
+      const li = el("li", null, filterOk(h.id) ? "" : "hidden-node");
       li.id = "sugg-" + i; li.setAttribute("role", "option"); li.dataset.id = h.id;
       const sw = el("span", null, "swatch"); sw.style.background = n.color;
       li.append(sw, el("span", n.label, "name"));
       if (!h.isLabel && norm(h.name) !== norm(n.label)) li.append(el("span", "(" + h.name + ")", "alias"));
-      li.append(el("span", n.cls + (nodeVisible(h.id) ? "" : ", hidden"), "cls"));
+      li.append(el("span", n.cls + (filterOk(h.id) ? "" : ", hidden by filters"), "cls"));
       li.addEventListener("mousedown", (ev) => { ev.preventDefault(); choose(h.id); });
       list.append(li);
     });
@@ -204,7 +224,8 @@
     const n = nodeInfo.get(id);
     search.value = n.label;
     msg.textContent = "";
-    if (!nodeVisible(id)) { msg.textContent = n.label + " is hidden by the filters"; return; }
+    if (!filterOk(id)) { msg.textContent = n.label + " is hidden by the filters"; return; }
+    if (!nodeVisible(id)) { focusOn(id); }
     selectNode(id, true);
   }
   search.addEventListener("input", openList);
@@ -238,6 +259,7 @@
   function clearSelection() {
     selected = null;
     network.unselectAll();
+    setDim(null);
     panelBody.replaceChildren(el("p", "Select a node or an edge.", "hint"));
     document.getElementById("panel-toggle").classList.remove("has-selection");
   }
@@ -260,10 +282,18 @@
   function showNode(id) {
     const n = nodeInfo.get(id);
     selected = { kind: "node", id };
+    setDim(id);
     document.getElementById("panel-toggle").classList.add("has-selection");
     panelBody.replaceChildren();
     panelBody.append(el("h2", n.label, "title"));
     panelBody.append(el("p", n.cls, "cls"));
+    const tools = el("div", null, "node-tools");
+    [["Neighbourhood", "Show only this entity and its neighbours (focus mode)", () => { focusOn(id); selectNode(id, false); }],
+     ["Expand", "Add this entity's neighbours to the view (or double-click the node)", () => expand(id)],
+     ["Hide", "Hide this entity (key H or Delete when the graph has the focus)", () => hideNode(id)]].forEach(([t, title, f]) => {
+      const b = el("button", t); b.type = "button"; b.title = title; b.dataset.action = t.toLowerCase(); b.addEventListener("click", f); tools.append(b);
+    });
+    panelBody.append(tools);
     if (n.aliases.length) panelBody.append(el("p", "Also: " + n.aliases.join(" \u00b7 "), "aliases"));
     if (n.comment) panelBody.append(el("p", n.comment, "meta"));
     if (n.dates.length) panelBody.append(el("p", "Date: " + n.dates.join(", "), "meta"));
@@ -276,6 +306,7 @@
   function showEdge(id) {
     const e = edgeInfo.get(id);
     selected = { kind: "edge", id };
+    setDim(null);
     document.getElementById("panel-toggle").classList.add("has-selection");
     panelBody.replaceChildren();
     panelBody.append(el("h2", nodeInfo.get(e.from).label + " \u2014 " + e.label + " \u2014 " + nodeInfo.get(e.to).label, "title"));
@@ -298,7 +329,129 @@
   afterRefresh.push(() => {
     hideTooltips();
     if (selected && !(selected.kind === "node" ? nodeVisible(selected.id) : edgeVisible(selected.id))) clearSelection();
+    else if (selected && selected.kind === "node") setDim(selected.id);  // newly shown nodes dim too
   });
+
+  // ------------------------------------------------------------------ dimming outside the selection's neighbourhood
+  const FADED_NODE = { background: "#eceef0", border: "#d5d9dd" };
+  let dimN = new Set(), dimE = new Set();
+  function setDim(centre) {
+    const keepN = new Set(), keepE = new Set();
+    if (centre !== null) {
+      keepN.add(centre);
+      adjEdges.get(centre).forEach((eid) => { keepE.add(eid); const e = edgeInfo.get(eid); keepN.add(e.from); keepN.add(e.to); });
+    }
+    const wantN = new Set(centre === null ? [] : nodeView.getIds().filter((id) => !keepN.has(id)));
+    const wantE = new Set(centre === null ? [] : edgeView.getIds().filter((id) => !keepE.has(id)));
+    const nu = [], eu = [];
+    wantN.forEach((id) => { if (!dimN.has(id)) nu.push({ id, color: FADED_NODE, font: { color: "#b9bfc5" } }); });
+    dimN.forEach((id) => { if (!wantN.has(id)) nu.push({ id, color: nodeInfo.get(id).color, font: { color: "#343434" } }); });
+    wantE.forEach((id) => { if (!dimE.has(id)) eu.push({ id, color: { color: "#e6e9ec", highlight: "#222" }, font: { color: "#d3d7db" } }); });
+    dimE.forEach((id) => { if (!wantE.has(id)) eu.push({ id, color: { color: "#9aa3ad", highlight: "#222" }, font: { color: "#444" } }); });
+    dimN = wantN; dimE = wantE;
+    if (nu.length) nodes.update(nu);
+    if (eu.length) edges.update(eu);
+  }
+
+  // ------------------------------------------------------------------ focus mode, hiding, back/forward
+  const hist = { stack: [], at: -1 };
+  function snapshot() {
+    return { focus: state.focus && { roots: [...state.focus.roots], depth: state.focus.depth, expanded: [...state.focus.expanded] },
+             hidden: [...state.hidden].sort((a, b) => a - b) };
+  }
+  function restore(s) {
+    state.focus = s.focus && { roots: [...s.focus.roots], depth: s.focus.depth, expanded: [...s.focus.expanded] };
+    state.hidden = new Set(s.hidden);
+  }
+  function applyFocus(fit) {
+    focusSet = computeFocus();
+    refresh();
+    updateFocusUi();
+    if (fit && nodeView.length) network.fit({ nodes: nodeView.getIds(), animation: false });
+  }
+  function record(fit) {  // a new step of the exploration
+    hist.stack = hist.stack.slice(0, hist.at + 1);
+    hist.stack.push(snapshot());
+    hist.at = hist.stack.length - 1;
+    applyFocus(fit);
+  }
+  function go(step) {
+    const at = hist.at + step;
+    if (at < 0 || at >= hist.stack.length) return;
+    hist.at = at;
+    restore(hist.stack[at]);
+    applyFocus(true);
+  }
+  const depthSel = document.getElementById("depth");
+  function focusOn(id, depth) {
+    state.focus = { roots: [id], depth: depth || Number(depthSel.value) || 1, expanded: [] };
+    record(true);
+  }
+  function expand(id) {
+    if (!state.focus) { focusOn(id); return; }
+    if (!state.focus.expanded.includes(id) && !state.focus.roots.includes(id)) state.focus.expanded.push(id);
+    else if (state.focus.roots.includes(id) && state.focus.depth < 2) state.focus.depth += 1;
+    record(true);  // the new neighbours may lie outside the view
+  }
+  function hideNode(id) {
+    state.hidden.add(id);
+    if (state.focus) { state.focus.expanded = state.focus.expanded.filter((x) => x !== id); }
+    record(false);
+  }
+  function showAll() { state.focus = null; state.hidden = new Set(); record(true); }
+  function updateFocusUi() {
+    document.getElementById("back").disabled = hist.at <= 0;
+    document.getElementById("forward").disabled = hist.at >= hist.stack.length - 1;
+    document.getElementById("show-all").disabled = !state.focus && !state.hidden.size;
+    const f = document.getElementById("focus-info");
+    if (state.focus) {
+      depthSel.value = String(state.focus.depth);
+      f.textContent = "Around " + state.focus.roots.map((id) => nodeInfo.get(id).label).join(", ") +
+        (state.focus.expanded.length ? " + " + state.focus.expanded.length + " expanded" : "") +
+        (state.hidden.size ? " \u00b7 " + state.hidden.size + " hidden" : "");
+    } else {
+      f.textContent = state.hidden.size ? state.hidden.size + " hidden" : "";
+    }
+  }
+  depthSel.addEventListener("change", () => {
+    if (state.focus) { state.focus.depth = Number(depthSel.value); record(true); }
+  });
+  document.getElementById("back").addEventListener("click", () => go(-1));
+  document.getElementById("forward").addEventListener("click", () => go(1));
+  document.getElementById("show-all").addEventListener("click", showAll);
+  document.getElementById("start").addEventListener("click", () => {
+    const id = selected && selected.kind === "node" ? selected.id : info.start;
+    if (id !== null && id !== undefined) { focusOn(id); selectNode(id, false); }
+  });
+  network.on("doubleClick", (p) => { if (p.nodes.length) { expand(p.nodes[0]); showNode(p.nodes[0]); network.selectNodes([p.nodes[0]]); } });
+  // keys on the graph (it has the focus once clicked or tabbed to): H or Delete hides the selected node
+  container.addEventListener("keydown", (ev) => {
+    if ((ev.key === "h" || ev.key === "H" || ev.key === "Delete") && selected && selected.kind === "node") {
+      const id = selected.id; clearSelection(); hideNode(id);
+    }
+  });
+  // right-click menu on a node
+  const menu = el("div");  // made here: vis-network empties its container when it starts
+  menu.id = "node-menu"; menu.setAttribute("role", "menu"); menu.hidden = true;
+  container.append(menu);
+  function closeMenu() { menu.hidden = true; }
+  network.on("oncontext", (p) => {
+    p.event.preventDefault();
+    const id = network.getNodeAt(p.pointer.DOM);
+    if (id === undefined) { closeMenu(); return; }
+    menu.replaceChildren();
+    [["Neighbourhood", () => { focusOn(id); selectNode(id, false); }], ["Expand", () => expand(id)],
+     ["Hide", () => { if (selected && selected.id === id) clearSelection(); hideNode(id); }]].forEach(([t, f]) => {
+      const b = el("button", t); b.type = "button"; b.setAttribute("role", "menuitem"); b.dataset.action = t.toLowerCase();
+      b.addEventListener("click", () => { closeMenu(); f(); });
+      menu.append(b);
+    });
+    menu.style.left = p.pointer.DOM.x + "px"; menu.style.top = p.pointer.DOM.y + "px";
+    menu.hidden = false;
+  });
+  network.on("click", closeMenu);
+  network.on("dragStart", closeMenu);
+  document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") closeMenu(); });
   // ------------------------------------------------------------------ timeline view
   const SVGNS = "http://www.w3.org/2000/svg";
   const COLOURS = { "verbal-cooperation": "#9ecae1", "material-cooperation": "#3182bd",
@@ -373,6 +526,10 @@
     if (show) { drawBarometer(); drawPositions(); } else { network.redraw(); }
   });
 
-  Object.assign(window.kgGraph, { showNode, showEdge, find, suggest, selectNode, clearSelection, refresh });
+  Object.assign(window.kgGraph, { showNode, showEdge, find, suggest, selectNode, clearSelection, refresh,
+    focusOn, expand, hideNode, showAll, back: () => go(-1), forward: () => go(1), hist, visibleIds: () => nodeView.getIds() });
+  hist.stack.push(snapshot()); hist.at = 0;
+  if (info.startFocused && info.start !== null) { state.focus = { roots: [info.start], depth: 1, expanded: [] }; hist.stack[0] = snapshot(); focusSet = computeFocus(); refresh(); }
+  updateFocusUi();
   updateCounts();
 })();
