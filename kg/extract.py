@@ -28,6 +28,9 @@ OF_BEFORE = re.compile(r"\bof\s+$")
 NEAR_BEFORE = re.compile(r"\b(?:near|outside)\s+$")
 CONDITION_AFTER = re.compile(r"\s*,?\s*(?:conditional (?:on|upon)|subject to|provided (?:that|it)|only if|if|unless)\b", re.I)
 PREPOSITION_BEFORE = re.compile(r"\b(?:to|of|with|against|at|in|into|from|for|on|toward|towards|between|about|over|unlike|except)\s+(?:the\s+)?$", re.I)
+# "Foreign Ministers of the Alliance", "members of the NRC": the people of a body act as the body
+BODY_OF = re.compile(r"\b(?:[Mm]inisters|[Ll]eaders|[Mm]embers|[Aa]mbassadors|[Rr]epresentatives|[Cc]ountries|[Ss]tates|"
+                     r"[Gg]overnment|[Dd]elegations?|[Cc]hiefs of (?:the )?[Gg]eneral [Ss]taff|[Cc]hiefs of [Ss]taff)\s+of\s+(?:the\s+)?$")
 ATTRIBUTION_BEFORE = re.compile(r"\b(?:according to|quoted by|told|reported by|cited by)(?:\s+[\w'’-]+){0,3}?\s+$", re.I)
 NEGATION_AFTER = re.compile(r"\s+(?:not|no|never)\b", re.I)
 PHRASE_BOUNDARY = re.compile(r"[,;:!?()\[\]\"“”«»]|\s[–—-]+\s|\.(?=\s|$)")
@@ -209,7 +212,8 @@ class Extractor:
             dist = len(WORD.findall(gap))
             if spec.resolve == "actor" and m.end <= t0 and SUBJECT_PRONOUN.search(gap):
                 continue  # "..., they offered": the subject is the pronoun, not an actor further back
-            if spec.resolve == "actor" and PREPOSITION_BEFORE.search(ad.doc.text, max(0, m.start - 12), m.start):
+            if (spec.resolve == "actor" and PREPOSITION_BEFORE.search(ad.doc.text, max(0, m.start - 12), m.start)
+                    and not BODY_OF.search(ad.doc.text, max(0, m.start - 40), m.start)):
                 continue  # "envoy to NATO", "relations with Russia", "unlike NATO": no actor of the verb
             if m.layer != "date" and ATTRIBUTION_BEFORE.search(ad.doc.text, max(0, m.start - 48), m.start):
                 continue  # "according to RIA Novosti": a source, never an argument
@@ -234,11 +238,12 @@ class Extractor:
         spec's `names` classes named in them, else the one named thing they consist of, else a node of
         the phrase class labelled with the words. None when no words follow (the usual search then)."""
         ph = self.book.matching.phrases
-        span = read_phrase(ad.doc.text, t1, sent.end, ph) if ph is not None else None
+        end = min([sent.end] + [m.start for m in mentions if m.layer == "date" and m.start >= t1])  # a date ends them
+        span = read_phrase(ad.doc.text, t1, end, ph) if ph is not None else None
         if span is None:
             return None
         a, b = span
-        whole = read_phrase(ad.doc.text, t1, sent.end, ph, cut=False) or span
+        whole = read_phrase(ad.doc.text, t1, end, ph, cut=False) or span
         inside = [m for m in mentions if m.layer != "date" and a <= m.start and m.end <= whole[1]
                   and (m.start, m.end) not in used and m.entity not in spec.exclude]
         for m in inside:  # "regretted Russia's decision to suspend the CFE Treaty": the treaty

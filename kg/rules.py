@@ -476,9 +476,16 @@ def _check_references(entities: dict[str, Entity]) -> None:
                                 f"{_did_you_mean(ref, entities)}; add it to the gazetteer first")
 
 
+DATE_KEYS = {"id", "description", "regex", "resolve", "precision", "qualifier", "years", "days", "months"}
+
+
 def load_dates(path: Path, seen: dict) -> list[DateRule]:
     out = []
     for rid, item in _load_rules(path, "date rules", seen):
+        unknown = set(item) - DATE_KEYS
+        if unknown:
+            raise RuleError(f"{path}: rule '{rid}': unknown key(s) {', '.join(sorted(unknown))}"
+                            f"{_did_you_mean(sorted(unknown)[0], DATE_KEYS)}")
         resolve = _need(path, item, "resolve")
         if resolve not in {"absolute", "doc-year", "doc-offset", "weekday", "never"}:
             raise RuleError(f"{path}: rule '{rid}': resolve must be absolute, doc-year, doc-offset, weekday or never")
