@@ -207,6 +207,9 @@ def cmd_serve(args) -> int:
     if args.timeout <= 0 or args.queue_wait <= 0 or args.max_rows < 1 or args.max_body < 1024 or args.workers < 1:
         raise KGError("serve: --timeout and --queue-wait must be > 0, --max-rows >= 1, --max-body >= 1024 "
                       "and --workers >= 1")
+    if args.worker_memory < 128 or args.max_response < 1024 or args.read_timeout <= 0 or args.per_client < 0:
+        raise KGError("serve: --worker-memory must be >= 128 (MiB), --max-response >= 1024, --read-timeout > 0 "
+                      "and --per-client >= 1")
     if args.graph:
         store = _store(args)
         beside = Path(args.graph).parent / GRAPH_PAGE
@@ -218,7 +221,8 @@ def cmd_serve(args) -> int:
         store = _store(args, result)
         page = render(add_timeline(page_data(result.docs, result.facts, result.book), store, result.book))
     limits = Limits(timeout=args.timeout, max_rows=args.max_rows, max_body=args.max_body, workers=args.workers,
-                    queue_wait=args.queue_wait)
+                    queue_wait=args.queue_wait, worker_memory=args.worker_memory, max_response=args.max_response,
+                    per_client=args.per_client, read_timeout=args.read_timeout)
     serve(store, host=args.host, port=args.port, limits=limits, graph_page=page, cors=args.cors, quiet=args.quiet)
     return 0
 
@@ -458,6 +462,17 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--workers", type=int, default=2, metavar="N", help="queries run at once, one process each (default 2)")
     sv.add_argument("--queue-wait", type=float, default=30.0, metavar="S",
                     help="how long a request may wait for a free worker before 503 busy (default 30 s)")
+    sv.add_argument("--worker-memory", type=int, default=1024, metavar="MIB",
+                    help="memory (address space) each query worker may use; a query past it gets 503 and its worker "
+                         "is replaced (default 1024 MiB: two workers and the server fit a 4 GB machine)")
+    sv.add_argument("--max-response", type=int, default=64 * 1024 * 1024, metavar="BYTES",
+                    help="largest answer sent; a larger one gets 503, never a cut document (default 67108864)")
+    sv.add_argument("--per-client", type=int, default=0, metavar="N",
+                    help="queries one client address may run at once, so one client cannot hold every worker "
+                         "(default: --workers minus 1, at least 1)")
+    sv.add_argument("--read-timeout", type=float, default=10.0, metavar="S",
+                    help="time a client has to send a request's headers and body, or 408 and the connection is "
+                         "closed (default 10 s)")
     sv.add_argument("--cors", action="store_true", help="allow cross-origin requests from any web page (off by default)")
     sv.add_argument("-q", "--quiet", action="store_true", help="no access log")
 

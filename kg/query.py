@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -215,7 +216,9 @@ class Result:
     graph: Graph | None = None
 
 
-def run(ds: Dataset, label: str, text: str) -> Result:
+def run(ds: Dataset, label: str, text: str, max_rows: int | None = None) -> Result:
+    """The result of a vetted query; with `max_rows`, a SELECT stops after max_rows + 1 solutions
+    (enough to know the cap was passed) instead of computing every one."""
     q = check(label, text)
     try:
         res = ds.query(q)
@@ -224,8 +227,9 @@ def run(ds: Dataset, label: str, text: str) -> Result:
         if res.type in ("CONSTRUCT", "DESCRIBE"):
             return Result("graph", [], [], graph=res.graph)
         vars_ = [str(v) for v in res.vars]
-        return Result("select", vars_, [list(r) for r in res])
-    except QueryError:
+        rows = res if max_rows is None else itertools.islice(res, max_rows + 1)
+        return Result("select", vars_, [list(r) for r in rows])
+    except (QueryError, MemoryError):  # out of memory is the worker's limit, not the query's fault
         raise
     except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds during evaluation
         raise QueryError(f"{label}: query failed ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
@@ -249,7 +253,10 @@ def short(term, ns=None) -> str:
 SELECT_TYPES = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml",
                 "text/csv": "csv", "text/tab-separated-values": "tsv",
                 "application/json": "json", "application/xml": "xml"}
-GRAPH_TYPES = {"text/turtle": "ttl", "application/n-triples": "nt", "application/ld+json": "jsonld"}
+# RDF/XML is what SPARQLWrapper and rdflib's SPARQLStore ask for by default; N-Quads and TriG
+# carry the CONSTRUCTed triples in the default graph, for clients that read datasets.
+GRAPH_TYPES = {"text/turtle": "ttl", "application/n-triples": "nt", "application/ld+json": "jsonld",
+               "application/rdf+xml": "rdfxml", "application/n-quads": "nq", "application/trig": "trig"}
 
 
 def _term_json(v) -> dict:
@@ -269,10 +276,69 @@ def _tsv_term(v) -> str:
     return "" if v is None else v.n3().replace("\t", "\\t")
 
 
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def _rdfxml(g: Graph) -> str:
+    """RDF/XML, one rdf:Description per subject, subjects and properties sorted (rdflib's own
+    RDF/XML writer follows the store's hash order, which changes from one process to the next)."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    from rdflib.namespace import split_uri
+
+    known = {str(ns): p for p, ns in PREFIXES.items()}
+    spaces: dict[str, str] = {_RDF: "rdf"}
+    props = {}
+    for pred in sorted({p for _, p, _ in g}):
+        try:
+            ns, local = split_uri(pred)
+        except ValueError:
+            raise QueryError(f"the property <{pred}> cannot be written as RDF/XML; ask for Turtle or N-Triples") from None
+        if ns not in spaces:
+            name = known.get(ns)
+            spaces[ns] = name if name and name not in spaces.values() else f"ns{len(spaces)}"
+        props[pred] = f"{spaces[ns]}:{local}"
+
+    def node(term) -> str:
+        return f"rdf:nodeID={quoteattr(str(term))}" if isinstance(term, BNode) else f"rdf:about={quoteattr(str(term))}"
+
+    out = ['<?xml version="1.0" encoding="utf-8"?>',
+           "<rdf:RDF " + "\n  ".join(f"xmlns:{p}={quoteattr(ns)}" for ns, p in sorted(spaces.items(), key=lambda kv: kv[1])) + ">"]
+    by_subject: dict = {}
+    for s_, p_, o_ in sorted(g):
+        by_subject.setdefault(s_, []).append((p_, o_))
+    for subj, pairs in by_subject.items():
+        out.append(f"  <rdf:Description {node(subj)}>")
+        for pred, obj in pairs:
+            tag = props[pred]
+            if isinstance(obj, URIRef):
+                out.append(f"    <{tag} rdf:resource={quoteattr(str(obj))}/>")
+            elif isinstance(obj, BNode):
+                out.append(f"    <{tag} rdf:nodeID={quoteattr(str(obj))}/>")
+            else:
+                attr = (f" xml:lang={quoteattr(obj.language)}" if obj.language else
+                        f" rdf:datatype={quoteattr(str(obj.datatype))}" if obj.datatype else "")
+                out.append(f"    <{tag}{attr}>{escape(str(obj))}</{tag}>")
+        out.append("  </rdf:Description>")
+    out.append("</rdf:RDF>")
+    return "\n".join(out) + "\n"
+
+
 def _graph_text(g: Graph, fmt: str) -> str:
-    if fmt == "nt":
+    if fmt in ("nt", "nq"):
         lines = g.serialize(format="nt").splitlines()
         return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
+    if fmt == "rdfxml":
+        return _rdfxml(g)
+    if fmt == "trig":  # one graph: the default graph of a dataset
+        from rdflib import Dataset as _Dataset
+
+        ds = _Dataset()
+        for p, ns in PREFIXES.items():
+            ds.bind(p, ns, override=True, replace=True)
+        for t in g:
+            ds.add(t)
+        return ds.serialize(format="trig")
     if fmt == "jsonld":  # inline context: nothing remote is ever referenced
         return g.serialize(format="json-ld", context={p: str(ns) for p, ns in sorted(PREFIXES.items())}, auto_compact=True)
     for p, ns in PREFIXES.items():
@@ -283,33 +349,49 @@ def _graph_text(g: Graph, fmt: str) -> str:
 def format_result(res: Result, fmt: str) -> str:
     """A result as text: table (for people), csv, tsv, json or xml (SPARQL 1.1 results formats).
 
-    CONSTRUCT / DESCRIBE results come out as Turtle, or as N-Triples / JSON-LD for fmt nt / jsonld
-    (and JSON-LD for json, Turtle for anything else).
+    CONSTRUCT / DESCRIBE results come out as Turtle, or as N-Triples / JSON-LD / RDF/XML / N-Quads /
+    TriG for fmt nt / jsonld / rdfxml / nq / trig (and JSON-LD for json, Turtle for anything else).
     """
+    return "".join(iter_result(res, fmt))
+
+
+def iter_result(res: Result, fmt: str):
+    """format_result's text in pieces (one per row for csv, json and xml), so that a writer can
+    stop as soon as the text passes a size limit instead of building all of it."""
     if res.kind == "graph":
-        return _graph_text(res.graph, {"json": "jsonld", "nt": "nt", "jsonld": "jsonld"}.get(fmt, "ttl"))
+        yield _graph_text(res.graph, {"json": "jsonld", "nt": "nt", "jsonld": "jsonld", "rdfxml": "rdfxml",
+                                      "nq": "nq", "trig": "trig"}.get(fmt, "ttl"))
+        return
     if fmt == "xml":
-        return _xml(res)
+        yield from _xml(res)
+        return
     if res.kind == "ask":
         if fmt == "json":
-            return json.dumps({"head": {}, "boolean": res.boolean}) + "\n"
-        if fmt in ("csv", "tsv"):
-            return f"{'?' if fmt == 'tsv' else ''}_askResult\n{'true' if res.boolean else 'false'}\n"
-        return "true\n" if res.boolean else "false\n"
+            yield json.dumps({"head": {}, "boolean": res.boolean}) + "\n"
+        elif fmt in ("csv", "tsv"):
+            yield f"{'?' if fmt == 'tsv' else ''}_askResult\n{'true' if res.boolean else 'false'}\n"
+        else:
+            yield "true\n" if res.boolean else "false\n"
+        return
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
         w.writerow(res.vars)
         for row in res.rows:
             w.writerow(["" if v is None else str(v) for v in row])
-        return buf.getvalue()
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+        yield buf.getvalue()
+        return
     if fmt == "tsv":
-        lines = ["\t".join("?" + v for v in res.vars)]
-        lines += ["\t".join(_tsv_term(v) for v in row) for row in res.rows]
-        return "\n".join(lines) + "\n"
+        yield "\t".join("?" + v for v in res.vars) + "\n"
+        for row in res.rows:
+            yield "\t".join(_tsv_term(v) for v in row) + "\n"
+        return
     if fmt == "json":
-        bindings = [{k: _term_json(v) for k, v in zip(res.vars, row) if v is not None} for row in res.rows]
-        return json.dumps({"head": {"vars": res.vars}, "results": {"bindings": bindings}}, indent=1, ensure_ascii=False) + "\n"
+        yield from _json(res)
+        return
     # table
     cells = [[short(v) for v in row] for row in res.rows]
     widths = [min(60, max([len(h)] + [len(r[i]) for r in cells])) for i, h in enumerate(res.vars)]
@@ -317,11 +399,28 @@ def format_result(res: Result, fmt: str) -> str:
         return "  ".join((v if len(v) <= 60 else v[:57] + "...").ljust(w) for v, w in zip(vals, widths)).rstrip()
     out = [line(res.vars), line(["-" * w for w in widths])] + [line(r) for r in cells]
     out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
-    return "\n".join(out) + "\n"
+    yield "\n".join(out) + "\n"
 
 
-def _xml(res: Result) -> str:
-    """SPARQL Query Results XML Format, written with the standard library's XML escaping."""
+def _json(res: Result):
+    """SPARQL JSON, row by row, exactly as json.dumps(..., indent=1) writes the whole document."""
+    def binding(row):
+        return {k: _term_json(v) for k, v in zip(res.vars, row) if v is not None}
+
+    if not res.rows:
+        yield json.dumps({"head": {"vars": res.vars}, "results": {"bindings": []}}, indent=1, ensure_ascii=False) + "\n"
+        return
+    whole = json.dumps({"head": {"vars": res.vars}, "results": {"bindings": [0]}}, indent=1, ensure_ascii=False)
+    before, after = whole.split("\n   0\n")  # the placeholder's line; variables are quoted, so it is unique
+    yield before + "\n   "
+    for i, row in enumerate(res.rows):
+        # JSON strings hold no raw newline, so indenting every line is a plain replace
+        yield (",\n   " if i else "") + json.dumps(binding(row), indent=1, ensure_ascii=False).replace("\n", "\n   ")
+    yield "\n" + after + "\n"
+
+
+def _xml(res: Result):
+    """SPARQL Query Results XML Format, written with the standard library's XML escaping, in pieces."""
     from xml.sax.saxutils import escape, quoteattr
 
     out = ['<?xml version="1.0" encoding="utf-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
@@ -332,7 +431,8 @@ def _xml(res: Result) -> str:
     else:
         out.append("<results>")
         for row in res.rows:
-            out.append("<result>")
+            yield "\n".join(out) + "\n"
+            out = ["<result>"]
             for name, v in zip(res.vars, row):
                 if v is None:
                     continue
@@ -350,4 +450,4 @@ def _xml(res: Result) -> str:
             out.append("</result>")
         out.append("</results>")
     out.append("</sparql>")
-    return "\n".join(out) + "\n"
+    yield "\n".join(out) + "\n"

@@ -13,6 +13,9 @@ never outlives a killed server (and never keeps its port).
 
 `drop_inherited_sockets(keep)` points every inherited socket descriptor but `keep` at /dev/null:
 a worker forked from a running server must not hold its listening socket or its clients'.
+
+`limit_memory(bytes)` caps the process's address space, so a query cannot take the machine's
+memory: the endpoint's workers run under `nrkg serve --worker-memory`.
 """
 from __future__ import annotations
 
@@ -111,3 +114,18 @@ def drop_inherited_sockets(keep: int) -> None:
                 pass
     finally:
         os.close(null)
+
+
+def limit_memory(limit: int) -> bool:
+    """Cap this process's address space at `limit` bytes (RLIMIT_AS): past it, allocations fail
+    (MemoryError in Python; Oxigraph, in Rust, aborts), and its resident memory can never exceed it.
+    False where unsupported."""
+    try:
+        import resource
+    except ImportError:
+        return False
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError):
+        return False
+    return True

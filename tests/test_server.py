@@ -21,7 +21,7 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 @pytest.fixture(scope="module")
 def server():
-    s = Server("--timeout", "3", "--max-rows", "50", "--max-body", "4096", "--workers", "2")
+    s = Server("--timeout", "3", "--max-rows", "50", "--max-body", "4096", "--workers", "2", "--per-client", "2")
     yield s
     s.stop()
 
@@ -321,3 +321,65 @@ def test_a_server_bound_to_another_loopback_address_answers(built_file):
         assert status == 200 and '"boolean": true' in body
     finally:
         s.stop()
+
+
+def _no_proxy(monkeypatch):
+    for var in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+
+
+CONSTRUCT_STATES = "CONSTRUCT { ?s a kg:State ; rdfs:label ?l } WHERE { ?s a kg:State ; rdfs:label ?l }"
+PREFIXED = ("PREFIX kg: <https://w3id.org/nato-russia-kg/ontology#>\n"
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+def test_sparqlwrapper_with_its_defaults(server, ds, monkeypatch):
+    """Issue 13 (interoperability): SPARQLWrapper asks for RDF/XML for CONSTRUCT and DESCRIBE (406 before)."""
+    from SPARQLWrapper import SPARQLWrapper
+
+    _no_proxy(monkeypatch)
+    client = SPARQLWrapper(server.url)
+    client.setQuery(PREFIXED + CONSTRUCT_STATES)
+    g = client.queryAndConvert()
+    assert isinstance(g, Graph) and g.isomorphic(run(ds, "q", CONSTRUCT_STATES).graph)
+    client.setQuery(PREFIXED + "DESCRIBE <https://w3id.org/nato-russia-kg/id/state/russia>")
+    g = client.queryAndConvert()
+    assert len(g) > 0
+    client.setQuery(PREFIXED + STATES)  # SELECT: SPARQL XML by default
+    doc = client.queryAndConvert()
+    uris = [n.firstChild.data for n in doc.getElementsByTagName("uri")]
+    assert uris == [str(r[0]) for r in run(ds, "q", STATES).rows]
+    client.setQuery(PREFIXED + "ASK { ?s a kg:State }")
+    assert client.queryAndConvert().getElementsByTagName("boolean")[0].firstChild.data == "true"
+
+
+def test_rdflib_sparqlstore_with_its_defaults(server, ds, monkeypatch):
+    """rdflib's SPARQLStore: CONSTRUCT (failed before: RDF/XML was refused) and SELECT, default settings."""
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    _no_proxy(monkeypatch)
+    remote = Graph(store=SPARQLStore(server.url))
+    got = remote.query(PREFIXED + CONSTRUCT_STATES).graph
+    assert got.isomorphic(run(ds, "q", CONSTRUCT_STATES).graph)
+    rows = [str(r[0]) for r in remote.query(PREFIXED + STATES)]
+    assert rows == [str(r[0]) for r in run(ds, "q", STATES).rows]
+
+
+@pytest.mark.parametrize("accept,fmt", [("application/rdf+xml", "xml"), ("application/n-quads", "nquads"),
+                                        ("application/trig", "trig")])
+def test_construct_as_rdfxml_nquads_and_trig(server, ds, accept, fmt):
+    from rdflib import Dataset
+
+    status, h, body = server.request(data={"query": CONSTRUCT_STATES}, headers={"Accept": accept})
+    assert status == 200 and h["content-type"].startswith(accept), body
+    want = run(ds, "q", CONSTRUCT_STATES).graph
+    if fmt == "xml":
+        assert Graph().parse(data=body, format="xml").isomorphic(want)
+    else:
+        got = Dataset()
+        got.parse(data=body, format=fmt)
+        assert set(got.default_graph) == set(want)
+    again = server.request(data={"query": CONSTRUCT_STATES}, headers={"Accept": accept})[2]
+    assert again == body  # the same bytes every time

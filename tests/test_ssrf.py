@@ -16,26 +16,8 @@ from kg.query import normalise, vet
 from kg.store import OxigraphStore, RdflibStore, open_store
 from server_util import Listener, Server
 
-# {url} is the listener. The first two are the issue's payloads; the rest vary them.
-PAYLOADS = {
-    "comment-lone-cr": "SELECT ?s WHERE { # \r SERVICE <{url}> { ?s ?p ?o }\n }",
-    "quote-escapes": 'SELECT ?s WHERE { BIND(CONCAT("\\u0022, ") AS ?a) SERVICE <{url}> { ?s ?p ?o } '
-                     'BIND(CONCAT(", \\u0022") AS ?b) }',
-    "comment-crlf": "SELECT ?s WHERE { # note\r\nSERVICE <{url}> { ?s ?p ?o } }",
-    "comment-escaped-cr": "SELECT ?s WHERE { # \\u000d SERVICE <{url}> { ?s ?p ?o }\n }",
-    "comment-escaped-lf": "SELECT ?s WHERE { # \\u000A SERVICE <{url}> { ?s ?p ?o }\n }",
-    "long-U-quote": 'SELECT ?s WHERE { BIND("\\U00000022, " AS ?a) SERVICE <{url}> { ?s ?p ?o } BIND(", \\U00000022" AS ?b) }',
-    "short-U-quote": 'SELECT ?s WHERE { BIND("\\U0022, " AS ?a) SERVICE <{url}> { ?s ?p ?o } BIND(", \\U0022" AS ?b) }',
-    "single-quote-escapes": "SELECT ?s WHERE { BIND('\\u0027, ' AS ?a) SERVICE <{url}> { ?s ?p ?o } BIND(', \\u0027' AS ?b) }",
-    "escaped-keyword": "SELECT ?s WHERE { SERV\\u0049CE <{url}> { ?s ?p ?o } }",
-    "escaped-keyword-start": "SELECT ?s WHERE { \\u0053ERVICE SILENT <{url}> { ?s ?p ?o } }",
-    "escape-of-escape": 'SELECT ?s WHERE { BIND("\\u005Cu0022, " AS ?a) SERVICE <{url}> { ?s ?p ?o } }',
-    "hash-in-iri": "SELECT ?s WHERE { ?s ?p <urn:x#> . SERVICE <{url}> { ?s ?p ?o } }",
-    "lower-case": "select ?s where { service silent <{url}> { ?s ?p ?o } }",
-    "after-number": "SELECT ?s WHERE { ?s ?p 1SERVICE <{url}> { ?s ?p ?o } }",
-    "escaped-iri": "SELECT ?s WHERE { SERVICE <{url}\\u0078> { ?s ?p ?o } }",
-    "long-string": 'SELECT ?s WHERE { BIND("""\\u0022\\u0022\\u0022 """ AS ?a) SERVICE <{url}> { ?s ?p ?o } }',
-}
+from bench.payloads import SSRF as PAYLOADS  # shared with bench/reliability.py; {url} is the listener
+
 CASES = sorted(PAYLOADS)
 
 

@@ -1,0 +1,1 @@
+"""Scripts that measure the project and probe it (`python -m bench.reliability`); not installed."""
