@@ -440,3 +440,85 @@ def test_search_outside_the_focus_moves_the_focus(seeds_page):
     assert "Around NATO-Russia Council" in p.text_content("#focus-info")
     p.click("#show-all")
     p.evaluate("window.kgGraph.clearSelection()")
+
+
+# ---------------------------------------------------------------- permalinks and export
+def page_state(p):
+    return p.evaluate("""(() => { const g = window.kgGraph, s = g.state, c = g.network.getViewPosition();
+        const t = document.querySelector('#panel h2.title');
+        return {classes: [...s.classes].sort(), docs: [...s.docs].sort(), years: [s.y0, s.y1], undated: s.undated,
+                focus: s.focus, hidden: [...s.hidden].sort((a, b) => a - b), visible: g.visibleIds().sort((a, b) => a - b),
+                title: t ? t.textContent : null, view: [c.x, c.y, g.network.getScale()],
+                boxes: [...document.querySelectorAll('input[data-filter]')].filter(b => !b.checked).map(b => b.value).sort(),
+                from: document.getElementById('year-from').value}; })()""")
+
+
+def test_permalink_round_trip(seeds_page, seeds_html, pw, browser):
+    p = seeds_page.page
+    p.evaluate("window.kgGraph.showAll(); window.kgGraph.clearSelection()")
+    p.uncheck("input[data-filter=class][value=Place]")
+    set_range(p, "#year-from", 2002)
+    p.uncheck("#undated")
+    p.evaluate("""(() => { const g = window.kgGraph; g.focusOn(g.find('NATO-Russia Council'), 2);
+        g.hideNode(g.find('Russia')); g.selectNode(g.find('NATO'), false);
+        g.network.moveTo({position: {x: 12.5, y: -40.25}, scale: 0.8, animation: false}); g.refresh(); })()""")
+    p.wait_for_timeout(400)
+    url = p.evaluate("location.href")
+    assert "entity=state/nato" in url or "entity=" in url
+    for part in ("focus=", "depth=2", "hidden=", "noclass=Place", "years=2002-2014", "undated=0", "view="):
+        assert part in url, part
+    want = page_state(p)
+    assert want["title"] == "NATO" and want["boxes"] == ["Place"]
+    other = Page(pw, url, browser=browser)
+    try:
+        got = page_state(other.page)
+        view_w, view_g = want.pop("view"), got.pop("view")
+        assert got == want
+        assert view_g == pytest.approx(view_w, abs=0.1)
+        assert other.errors == []
+    finally:
+        other.close()
+    # pasting a link into the open page restores it too
+    p.evaluate("window.kgGraph.showAll(); window.kgGraph.clearSelection()")
+    p.wait_for_timeout(300)  # the page has written its new state into the hash
+    assert p.evaluate("location.href") != url
+    p.evaluate("(h) => { location.hash = h; }", url.split("#", 1)[1])
+    p.wait_for_function("document.querySelector('#panel h2.title') && document.querySelector('#panel h2.title').textContent === 'NATO'")
+    assert page_state(p)["visible"] == want["visible"]
+    p.evaluate("history.replaceState(null, '', location.pathname)")
+    p.evaluate("window.kgGraph.applyHash('#view=0,0,1'); window.kgGraph.showAll()")
+    p.check("#undated")
+    set_range(p, "#year-from", 1997)
+    p.check("input[data-filter=class][value=Place]")
+    assert p.evaluate("window.kgGraph.nodeView.length") == SEED_ENTITIES
+
+
+def test_export_png_svg_and_csv(seeds_page, tmp_path):
+    import csv as csvmod
+
+    p = seeds_page.page
+    p.evaluate("window.kgGraph.focusOn(window.kgGraph.find('NRC'), 1)")
+    visible = p.evaluate("window.kgGraph.visibleIds().length")
+    p.click(".export summary")
+    files = {}
+    for button, name in (("#export-png", "graph.png"), ("#export-svg", "graph.svg"),
+                         ("#export-nodes", "nodes.csv"), ("#export-edges", "edges.csv")):
+        with p.expect_download() as dl:
+            p.click(button)
+        assert dl.value.suggested_filename == name
+        path = tmp_path / name
+        dl.value.save_as(path)
+        files[name] = path
+    assert files["graph.png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and files["graph.png"].stat().st_size > 5000
+    svg = files["graph.svg"].read_text(encoding="utf-8")
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg)
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "NATO-Russia Council" in texts and len(list(root.iter("{http://www.w3.org/2000/svg}circle"))) == visible
+    rows = list(csvmod.DictReader(files["nodes.csv"].open(encoding="utf-8", newline="")))
+    assert len(rows) == visible and any(r["label"] == "NATO-Russia Council" and r["class"] == "Organization" for r in rows)
+    edges = list(csvmod.DictReader(files["edges.csv"].open(encoding="utf-8", newline="")))
+    assert len(edges) == p.evaluate("window.kgGraph.edgeView.length") and all(e["from_label"] and e["relation"] for e in edges)
+    p.click(".export summary")
+    p.evaluate("window.kgGraph.showAll()")

@@ -78,11 +78,13 @@
     if (network.getScale() < readableScale) network.moveTo({ scale: readableScale, animation: false });
   }
   document.getElementById("fit").addEventListener("click", () => network.fit({ animation: { duration: 300 } }));
+  const readyHooks = [];
   function markReady() {
     if (window.kgGraph.ready) return;
     network.setOptions({ physics: { enabled: false } });
     readableView();
     storePositions();
+    readyHooks.forEach((f) => f());
     window.kgGraph.stableMs = performance.now() - started;  // since the network was created
     window.kgGraph.readyAt = performance.now();  // since navigation started
     window.kgGraph.ready = true;
@@ -288,7 +290,7 @@
     panelBody.append(el("h2", n.label, "title"));
     panelBody.append(el("p", n.cls, "cls"));
     const tools = el("div", null, "node-tools");
-    [["Neighbourhood", "Show only this entity and its neighbours (focus mode)", () => { focusOn(id); selectNode(id, false); }],
+    [["Focus", "Show only this entity and its neighbours (focus mode)", () => { focusOn(id); selectNode(id, false); }],
      ["Expand", "Add this entity's neighbours to the view (or double-click the node)", () => expand(id)],
      ["Hide", "Hide this entity (key H or Delete when the graph has the focus)", () => hideNode(id)]].forEach(([t, title, f]) => {
       const b = el("button", t); b.type = "button"; b.title = title; b.dataset.action = t.toLowerCase(); b.addEventListener("click", f); tools.append(b);
@@ -440,7 +442,7 @@
     const id = network.getNodeAt(p.pointer.DOM);
     if (id === undefined) { closeMenu(); return; }
     menu.replaceChildren();
-    [["Neighbourhood", () => { focusOn(id); selectNode(id, false); }], ["Expand", () => expand(id)],
+    [["Focus", () => { focusOn(id); selectNode(id, false); }], ["Expand", () => expand(id)],
      ["Hide", () => { if (selected && selected.id === id) clearSelection(); hideNode(id); }]].forEach(([t, f]) => {
       const b = el("button", t); b.type = "button"; b.setAttribute("role", "menuitem"); b.dataset.action = t.toLowerCase();
       b.addEventListener("click", () => { closeMenu(); f(); });
@@ -452,6 +454,136 @@
   network.on("click", closeMenu);
   network.on("dragStart", closeMenu);
   document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") closeMenu(); });
+
+  // ------------------------------------------------------------------ permalinks: the URL hash carries the state
+  // #entity=<key>&focus=<keys>&depth=1&expanded=<keys>&hidden=<keys>&noclass=<classes>&docs=<ids>|nodocs=<ids>
+  //  &years=<from>-<to>&undated=0&view=<x>,<y>,<scale>; an entity's key is its IRI after /id/.
+  const keyOf = (id) => nodeInfo.get(id).iri.replace(/^.*?\/id\//, "");
+  const byKey = new Map(info.nodes.map((n) => [keyOf(n.id), n.id]));
+  const keys = (ids) => ids.map(keyOf).join(",");
+  const ids = (text) => (text || "").split(",").filter((k) => byKey.has(k)).map((k) => byKey.get(k));
+  function stateHash() {
+    const h = new URLSearchParams();
+    if (selected && selected.kind === "node") h.set("entity", keyOf(selected.id));
+    if (state.focus) {
+      h.set("focus", keys(state.focus.roots)); h.set("depth", state.focus.depth);
+      if (state.focus.expanded.length) h.set("expanded", keys(state.focus.expanded));
+    }
+    if (state.hidden.size) h.set("hidden", keys([...state.hidden].sort((a, b) => a - b)));
+    const noClass = info.classes.map((c) => c.name).filter((c) => !state.classes.has(c));
+    if (noClass.length) h.set("noclass", noClass.join(","));
+    const off = info.documents.map((d) => d.id).filter((d) => !state.docs.has(d));
+    if (off.length) {
+      const on = info.documents.map((d) => d.id).filter((d) => state.docs.has(d));
+      if (on.length < off.length) h.set("docs", on.join(",")); else h.set("nodocs", off.join(","));
+    }
+    if (info.years[0] && (state.y0 !== info.years[0] || state.y1 !== info.years[1])) h.set("years", state.y0 + "-" + state.y1);
+    if (!state.undated) h.set("undated", "0");
+    const c = network.getViewPosition();
+    h.set("view", [c.x.toFixed(1), c.y.toFixed(1), network.getScale().toFixed(4)].join(","));
+    return h.toString().replace(/%2C/g, ",").replace(/%2F/g, "/");
+  }
+  let hashTimer = null;
+  function saveHash() {
+    if (!window.kgGraph.ready) return;
+    clearTimeout(hashTimer);
+    hashTimer = setTimeout(() => { history.replaceState(null, "", "#" + stateHash()); }, 200);
+  }
+  function applyHash(text) {
+    const h = new URLSearchParams(text.replace(/^#/, ""));
+    if (![...h.keys()].length) return false;
+    const noClass = (h.get("noclass") || "").split(",");
+    state.classes.clear(); info.classes.forEach((c) => { if (!noClass.includes(c.name)) state.classes.add(c.name); });
+    const allDocs = info.documents.map((d) => d.id);
+    const only = h.has("docs") ? new Set(h.get("docs").split(",")) : null, off = new Set((h.get("nodocs") || "").split(","));
+    state.docs.clear(); allDocs.forEach((d) => { if (only ? only.has(d) : !off.has(d)) state.docs.add(d); });
+    document.querySelectorAll("input[data-filter=class]").forEach((b) => { b.checked = state.classes.has(b.value); });
+    document.querySelectorAll("input[data-filter=document]").forEach((b) => { b.checked = state.docs.has(b.value); });
+    const ys = /^(\d+)-(\d+)$/.exec(h.get("years") || "");
+    state.y0 = ys ? Number(ys[1]) : info.years[0]; state.y1 = ys ? Number(ys[2]) : info.years[1];
+    from.value = state.y0; to.value = state.y1;
+    if (info.years[0]) yearLabel.textContent = state.y0 + "\u2013" + state.y1;
+    state.undated = h.get("undated") !== "0";
+    document.getElementById("undated").checked = state.undated;
+    const roots = ids(h.get("focus"));
+    state.focus = roots.length ? { roots, depth: h.get("depth") === "2" ? 2 : 1, expanded: ids(h.get("expanded")) } : null;
+    state.hidden = new Set(ids(h.get("hidden")));
+    hist.stack = hist.stack.slice(0, hist.at + 1); hist.stack.push(snapshot()); hist.at = hist.stack.length - 1;
+    applyFocus(false);
+    const ent = ids(h.get("entity"));
+    if (ent.length && nodeVisible(ent[0])) { network.selectNodes([ent[0]]); showNode(ent[0]); } else clearSelection();
+    const v = (h.get("view") || "").split(",").map(Number);
+    if (v.length === 3 && v.every(Number.isFinite) && v[2] > 0) network.moveTo({ position: { x: v[0], y: v[1] }, scale: v[2], animation: false });
+    return true;
+  }
+  readyHooks.push(() => { if (location.hash) applyHash(location.hash); });
+  window.addEventListener("hashchange", () => applyHash(location.hash));
+  ["zoom", "dragEnd", "animationFinished", "click", "doubleClick"].forEach((ev) => network.on(ev, saveHash));
+  afterRefresh.push(saveHash);
+
+  // ------------------------------------------------------------------ export: PNG and SVG of the view, CSV of what is visible
+  function download(name, blob) {
+    const a = el("a");
+    a.href = URL.createObjectURL(blob); a.download = name;
+    document.body.append(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+  function exportPng() {
+    const src = container.querySelector("canvas");
+    const out = document.createElement("canvas");
+    out.width = src.width; out.height = src.height;
+    const ctx = out.getContext("2d");
+    ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, out.width, out.height); ctx.drawImage(src, 0, 0);
+    out.toBlob((b) => download("graph.png", b), "image/png");
+  }
+  function svgOfView() {
+    const NS = "http://www.w3.org/2000/svg";
+    const r = container.getBoundingClientRect(), W = Math.round(r.width), H = Math.round(r.height), scale = network.getScale();
+    const mk = (tag, attrs, text) => { const e = document.createElementNS(NS, tag); Object.keys(attrs).forEach((k) => e.setAttribute(k, attrs[k])); if (text !== undefined) e.textContent = String(text); return e; };
+    const svg = mk("svg", { xmlns: NS, width: W, height: H, viewBox: "0 0 " + W + " " + H, "font-family": "sans-serif" });
+    svg.append(mk("rect", { width: W, height: H, fill: "#ffffff" }));
+    const ids = nodeView.getIds(), pos = network.getPositions(ids), at = {};
+    ids.forEach((id) => { at[id] = network.canvasToDOM(pos[id]); });
+    const round = (x) => Math.round(x * 10) / 10;
+    const ge = mk("g", { stroke: "#9aa3ad", "stroke-width": 1, fill: "none" });
+    edgeView.get().forEach((e) => {
+      const a = at[e.from], b = at[e.to];
+      const line = mk("line", { x1: round(a.x), y1: round(a.y), x2: round(b.x), y2: round(b.y) });
+      if (e.dashes) line.setAttribute("stroke-dasharray", "5 4");
+      line.append(mk("title", {}, nodeInfo.get(e.from).label + " \u2014 " + e.label + " \u2014 " + nodeInfo.get(e.to).label));
+      ge.append(line);
+      if (scale > 0.5) ge.append(mk("text", { x: round((a.x + b.x) / 2), y: round((a.y + b.y) / 2), "font-size": 9, fill: "#444", stroke: "none", "text-anchor": "middle" }, e.label));
+    });
+    svg.append(ge);
+    const gn = mk("g", {});
+    ids.forEach((id) => {
+      const n = nodeInfo.get(id), p = at[id], rad = Math.max(3, 14 * scale);
+      gn.append(mk("circle", { cx: round(p.x), cy: round(p.y), r: round(rad), fill: n.color, stroke: "#333", "stroke-width": 0.5 }));
+      gn.append(mk("text", { x: round(p.x), y: round(p.y + rad + 14 * Math.min(1, Math.max(scale, 0.6))), "font-size": round(Math.max(8, 16 * scale)), "text-anchor": "middle", fill: "#222" }, n.label));
+    });
+    svg.append(gn);
+    return new XMLSerializer().serializeToString(svg);
+  }
+  function csvCell(v) {
+    let t = String(v === undefined || v === null ? "" : v);
+    if (/^[=+\-@\t\r]/.test(t)) t = "'" + t;  // a spreadsheet would run it as a formula
+    return '"' + t.replace(/"/g, '""') + '"';
+  }
+  function csv(rows) { return rows.map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n"; }
+  function nodesCsv() {
+    return csv([["id", "iri", "label", "class", "group", "aliases", "years", "documents"]].concat(
+      nodeView.getIds().sort((a, b) => a - b).map((id) => { const n = nodeInfo.get(id); return [id, n.iri, n.label, n.cls, n.group, n.aliases.join("; "), n.years.join(" "), n.docs.join(" ")]; })));
+  }
+  function edgesCsv() {
+    return csv([["id", "from", "from_label", "relation", "to", "to_label", "stance", "years", "documents", "evidence"]].concat(
+      edgeView.getIds().sort((a, b) => a - b).map((id) => { const e = edgeInfo.get(id);
+        return [id, nodeInfo.get(e.from).iri, nodeInfo.get(e.from).label, e.label, nodeInfo.get(e.to).iri, nodeInfo.get(e.to).label,
+                e.stance ? "yes" : "", e.years.join(" "), e.docs.join(" "), e.evidence.length + (e.more || 0)]; })));
+  }
+  document.getElementById("export-png").addEventListener("click", exportPng);
+  document.getElementById("export-svg").addEventListener("click", () => download("graph.svg", new Blob([svgOfView()], { type: "image/svg+xml" })));
+  document.getElementById("export-nodes").addEventListener("click", () => download("nodes.csv", new Blob([nodesCsv()], { type: "text/csv" })));
+  document.getElementById("export-edges").addEventListener("click", () => download("edges.csv", new Blob([edgesCsv()], { type: "text/csv" })));
   // ------------------------------------------------------------------ timeline view
   const SVGNS = "http://www.w3.org/2000/svg";
   const COLOURS = { "verbal-cooperation": "#9ecae1", "material-cooperation": "#3182bd",
@@ -521,13 +653,14 @@
   toggle.addEventListener("click", () => {
     const show = timeline.hidden;
     timeline.hidden = !show;
-    container.style.display = show ? "none" : "";
+    document.getElementById("graph-wrap").style.display = show ? "none" : "";
     toggle.setAttribute("aria-expanded", String(show));
     if (show) { drawBarometer(); drawPositions(); } else { network.redraw(); }
   });
 
   Object.assign(window.kgGraph, { showNode, showEdge, find, suggest, selectNode, clearSelection, refresh,
-    focusOn, expand, hideNode, showAll, back: () => go(-1), forward: () => go(1), hist, visibleIds: () => nodeView.getIds() });
+    focusOn, expand, hideNode, showAll, back: () => go(-1), forward: () => go(1), hist, visibleIds: () => nodeView.getIds(),
+    stateHash, applyHash, svgOfView, nodesCsv, edgesCsv });
   hist.stack.push(snapshot()); hist.at = 0;
   if (info.startFocused && info.start !== null) { state.focus = { roots: [info.start], depth: 1, expanded: [] }; hist.stack[0] = snapshot(); focusSet = computeFocus(); refresh(); }
   updateFocusUi();
