@@ -105,14 +105,19 @@ def graph_quads(docs: list[Document], facts: list[Fact], book: Rulebook, ontolog
 
     # Curated reference facts of the entities the texts name (not extracted, so in the vocabulary
     # graph with the labels): the state a place or body belongs to, whom a person served.
-    referenced: list[tuple] = []
-    for eid, ent in book.entities.items():
-        iri = entity_iri(book, eid)
-        if iri in entities_used:
-            if ent.country and ent.cls != "State":
-                referenced.append((iri, KG.partOf, entity_iri(book, ent.country)))
-            if ent.affiliation:
-                referenced.append((iri, KG.affiliatedWith, entity_iri(book, ent.affiliation)))
+    # An entity named only by such a fact brings its own (Lavrov's ministry, and the ministry's state).
+    referenced: set[tuple] = set()
+    todo = [eid for eid in book.entities if entity_iri(book, eid) in entities_used]
+    seen = set(todo)
+    while todo:
+        ent = book.entities[todo.pop()]
+        iri = entity_iri(book, ent.id)
+        for p, other in ((KG.partOf, ent.country if ent.cls != "State" else None), (KG.affiliatedWith, ent.affiliation)):
+            if other:
+                referenced.add((iri, p, entity_iri(book, other)))
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
     for s, p, o in sorted(referenced):
         yield s, p, o, g_vocab
     entities_used.update(o for _, _, o in referenced)

@@ -27,7 +27,7 @@ from rdflib import RDF, RDFS, Literal, URIRef
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from kg.model import KG, DateValue, Document, Evidence, Fact  # noqa: E402
+from kg.model import KG, DateValue, Document  # noqa: E402
 
 EVENT_KEYS = {"participant": KG.participant, "forum": KG.forum, "place": KG.place, "agreement": KG.agreement,
               "chair": KG.chair, "about": None, "date": KG.date}
@@ -125,7 +125,7 @@ class Scorer:
             elif f.p == RDFS.label:
                 names[f.s].add(norm(f.o))
             out[(f.s, f.p)].add(f.o)
-        reference = []
+        todo = []
         for m in ad.mentions:
             if m.layer == "date":
                 continue
@@ -134,20 +134,32 @@ class Scorer:
             ent = self.book.entities.get(m.entity)
             if ent is not None:
                 names[iri] |= {norm(a) for a in (ent.label, *ent.aliases, *ent.aliases_ci)}
-                # the curated reference facts the dataset carries for a named entity (kg/graph.py):
-                # the state a place or body belongs to, whom a person serves
-                ev = Evidence(doc.id, m.sent, m.start, m.end, m.text, "reference")
-                if ent.country and ent.cls != "State":
-                    reference.append(Fact(iri, KG.partOf, self.extractor._iri(ent.country), ev))
-                if ent.affiliation:
-                    reference.append(Fact(iri, KG.affiliatedWith, self.extractor._iri(ent.affiliation), ev))
-        for f in reference:  # counted for recall; precision counts what the rules read from the text
-            out[(f.s, f.p)].add(f.o)
-        for f in reference:  # the object is named by its gazetteer names
-            eid = next((e for e, i in self.extractor._iris.items() if i == f.o), None)
-            if eid in self.book.entities:
-                ent = self.book.entities[eid]
-                names[f.o] |= {norm(a) for a in (ent.label, *ent.aliases, *ent.aliases_ci)}
+                todo.append(m.entity)
+        # the curated reference facts the dataset carries for a named entity and for what those
+        # facts name in turn (kg/graph.py): the state a place or body belongs to, whom a person
+        # serves. Counted for recall; precision counts what the rules read from the text.
+        seen = set(todo)
+        while todo:
+            ent = self.book.entities[todo.pop()]
+            for p, other in ((KG.partOf, ent.country if ent.cls != "State" else None), (KG.affiliatedWith, ent.affiliation)):
+                if other:
+                    out[(self.extractor._iri(ent.id), p)].add(self.extractor._iri(other))
+                    if other not in seen:
+                        seen.add(other)
+                        todo.append(other)
+        # what the reasoner infers into the dataset from them: partOf is transitive, and whoever is
+        # affiliated with a body is affiliated with what it is part of (ontology property chain)
+        for _ in range(3):
+            for (s, p), objs in list(out.items()):
+                for o in list(objs):
+                    if p in (KG.partOf, KG.affiliatedWith):
+                        out[(s, p)] |= out.get((o, KG.partOf), set())
+        by_iri = {i: e for e, i in self.extractor._iris.items()}
+        for objs in list(out.values()):  # objects are named by their gazetteer names
+            for o in objs:
+                ent = self.book.entities.get(by_iri.get(o, ""))
+                if ent is not None and o not in names:
+                    names[o] |= {norm(a) for a in (ent.label, *ent.aliases, *ent.aliases_ci)}
         return Item(item_id, facts, ad.mentions, names, types, out, claims)
 
     # ------------------------------------------------------------------ matching
