@@ -143,7 +143,7 @@ def page_data(docs: list[Document], facts: list[Fact], book: Rulebook, max_evide
         if f.s in positions or f.p in (RDF.type, RDFS.label):
             continue
         prop = label_of_property(f.p)
-        row = {"s": label(f.s), "p": prop, "o": label(f.o), "mode": f.mode, "evidence": [evidence(f)]}
+        row = {"s": label(f.s), "p": prop, "o": label(f.o), "mode": f.mode, "evidence": [evidence(f)], "_s": f.s, "_o": f.o}
         for n in (f.s, f.o):
             if isinstance(n, URIRef) and n in classes:
                 details[n].append(row)
@@ -175,7 +175,8 @@ def page_data(docs: list[Document], facts: list[Fact], book: Rulebook, max_evide
         if parts.get(KG.dateStated) is not None:
             e["years"].add(_year(str(parts[KG.dateStated])))
         e["evidence"] += ev
-        row = {"s": label(holder), "p": f"stance: {stance_label}", "o": label(about), "mode": "asserted", "evidence": ev}
+        row = {"s": label(holder), "p": f"stance: {stance_label}", "o": label(about), "mode": "asserted", "evidence": ev,
+               "_s": holder, "_o": about}
         details[holder].append(row)
         details[about].append(row)
 
@@ -184,6 +185,10 @@ def page_data(docs: list[Document], facts: list[Fact], book: Rulebook, max_evide
             node_docs[n] |= e["docs"]
 
     ids = {iri: i for i, iri in enumerate(sorted(classes, key=str))}
+    for rows in details.values():  # each end of a fact that is a node: its id, so the page can link to it
+        for r in rows:
+            if "_s" in r:
+                r["si"], r["oi"] = ids.get(r.pop("_s")), ids.get(r.pop("_o"))
     nodes = []
     for iri in sorted(classes, key=str):
         cls = classes[iri]

@@ -61,6 +61,7 @@ def expected_entity_count(ds):
 def test_page_fits_the_window_whatever_the_panel_holds(seeds_page):
     p = seeds_page.page
     p.evaluate("window.kgGraph.showNode(window.kgGraph.find('Russia'))")  # the longest panel
+    p.evaluate("document.querySelectorAll('#panel details').forEach(d => { d.open = true; })")  # every group opened
     sizes = p.evaluate("""[document.documentElement.scrollHeight, window.innerHeight,
         document.getElementById('panel').scrollHeight > document.getElementById('panel').clientHeight]""")
     assert sizes[0] <= sizes[1], "the page itself never scrolls"
@@ -522,3 +523,53 @@ def test_export_png_svg_and_csv(seeds_page, tmp_path):
     assert len(edges) == p.evaluate("window.kgGraph.edgeView.length") and all(e["from_label"] and e["relation"] for e in edges)
     p.click(".export summary")
     p.evaluate("window.kgGraph.showAll()")
+
+
+# ---------------------------------------------------------------- evidence panel at scale
+def test_evidence_panel_groups_by_relation_and_links_entities(seeds_page, built):
+    data = page_data(built.docs, built.facts, built.book)
+    p = seeds_page.page
+    p.evaluate("window.kgGraph.showAll()")
+    p.evaluate("window.kgGraph.selectNode(window.kgGraph.find('Russia'), false)")
+    russia = next(n for n in data.nodes if n["label"] == "Russia")
+    rows = data.details[str(russia["id"])]
+    groups = p.evaluate("""[...document.querySelectorAll('#panel details.group')].map(g =>
+        [g.dataset.relation, Number(g.querySelector('summary .n').textContent), g.open, g.querySelectorAll('.fact').length])""")
+    from collections import Counter
+
+    assert {g[0]: g[1] for g in groups} == dict(Counter(r["p"] for r in rows))
+    assert all(n == facts for _, n, _, facts in groups)
+    assert [g[1] for g in groups] == sorted((g[1] for g in groups), reverse=True)
+    assert not any(is_open for _, n, is_open, _ in groups if n > 4), "long groups start collapsed"
+    height = p.evaluate("document.getElementById('panel').scrollHeight")
+    assert height < 3000, f"Russia's panel is {height} px tall"
+    # documents beyond three collapse
+    assert p.evaluate("document.querySelectorAll('#panel .more-docs').length") == (1 if len(russia["docs"]) > 3 else 0)
+    shot(seeds_page, "13-russia-panel")
+    # an entity's name in a fact selects it
+    p.click("#panel details.group[data-relation=participant] > summary")
+    link = p.query_selector("#panel details.group[data-relation=participant] .entity-link")
+    name = link.text_content()
+    link.click()
+    assert p.text_content("#panel h2.title") == name
+    assert p.evaluate("window.kgGraph.network.getSelectedNodes().map(id => window.kgGraph.info.nodes[id].label)") == [name]
+    p.evaluate("window.kgGraph.clearSelection()")
+
+
+def test_document_filter_all_none_only(seeds_page):
+    p = seeds_page.page
+    p.click("#filters .all-none:has(+ #documents) button[data-set=none]")
+    assert p.evaluate("window.kgGraph.nodeView.length") == 0
+    assert p.evaluate("[...document.querySelectorAll('input[data-filter=document]')].every(b => !b.checked)")
+    p.click("#filters .all-none:has(+ #documents) button[data-set=all]")
+    assert p.evaluate("window.kgGraph.nodeView.length") == SEED_ENTITIES
+    p.hover("#documents li:first-child")
+    p.click("#documents li:first-child button.only")
+    checked = p.evaluate("[...document.querySelectorAll('input[data-filter=document]')].filter(b => b.checked).map(b => b.value)")
+    assert checked == [p.get_attribute("#documents li:first-child input", "value")]
+    assert 0 < p.evaluate("window.kgGraph.nodeView.length") < SEED_ENTITIES
+    p.click("#filters .all-none:has(+ #documents) button[data-set=all]")
+    p.click("#filters .all-none:has(+ #legend) button[data-set=none]")
+    assert p.evaluate("window.kgGraph.nodeView.length") == 0
+    p.click("#filters .all-none:has(+ #legend) button[data-set=all]")
+    assert p.evaluate("window.kgGraph.nodeView.length") == SEED_ENTITIES

@@ -116,13 +116,28 @@
       box.type = "checkbox"; box.checked = true; box.value = item.key; box.dataset.filter = kind;
       box.addEventListener("change", () => { box.checked ? selected.add(item.key) : selected.delete(item.key); refresh(); });
       label.append(box, ...parts(item));
-      li.append(label); list.append(li);
+      const only = el("button", "only", "only"); only.type = "button"; only.title = "Show only this one"; only.dataset.only = item.key;
+      only.addEventListener("click", () => setAll(false, item.key));
+      li.append(label, only); list.append(li);
     });
+    function setAll(on, except) {
+      list.querySelectorAll("input[type=checkbox]").forEach((b) => {
+        b.checked = on || b.value === except;
+        b.checked ? selected.add(b.value) : selected.delete(b.value);
+      });
+      refresh();
+    }
+    const bar = el("div", null, "all-none");
+    [["all", true], ["none", false]].forEach(([t, on]) => {
+      const b = el("button", t); b.type = "button"; b.dataset.set = t; b.addEventListener("click", () => setAll(on)); bar.append(b);
+    });
+    list.before(bar);
   }
   checkboxList("legend", "class", info.classes.map((c) => ({ key: c.name, c })), state.classes, ({ c }) => {
     const sw = el("span", null, "swatch"); sw.style.background = c.color;
     return [sw, el("span", c.name), el("span", c.count, "count")];
   });
+  document.getElementById("doc-count").textContent = "(" + info.documents.length + ")";
   checkboxList("documents", "document", info.documents.map((d) => ({ key: d.id, d })), state.docs,
     ({ d }) => [el("span", (d.date ? d.date + " " : "") + d.title)]);
 
@@ -272,14 +287,49 @@
     frag.append(el("div", (docTitle.get(ev.doc) || ev.doc) + " \u00b7 rule " + ev.rule + " \u00b7 chars " + ev.start + "\u2013" + ev.end, "source"));
     return frag;
   }
-  function factBlock(row) {
+  // An entity's name as a link that selects it (in focus mode, outside the focus: focus on it)
+  function entityLink(id, text, self) {
+    if (id === null || id === undefined || id === self) return el("span", text, self === id ? "self" : "");
+    const b = el("button", text, "entity-link");
+    b.type = "button"; b.dataset.id = id; b.title = nodeInfo.get(id).cls;
+    b.addEventListener("click", () => {
+      if (!filterOk(id)) { showNode(id); network.unselectAll(); return; }  // hidden by the filters: its facts still show
+      if (!nodeVisible(id)) { if (state.hidden.has(id)) { state.hidden.delete(id); } if (state.focus && !computeFocus().has(id)) focusOn(id); else record(false); }
+      selectNode(id, true);
+    });
+    return b;
+  }
+  const QUOTES_SHOWN = 2;
+  function factBlock(row, self) {
     const div = el("div", null, "fact");
-    const t = el("div", row.s + " \u2014 " + row.p + " \u2014 " + row.o, "triple");
+    const t = el("div", null, "triple");
+    t.append(entityLink(row.si, row.s, self), el("span", " \u2014 " + row.p + " \u2014 "), entityLink(row.oi, row.o, self));
     if (row.mode !== "asserted") t.append(el("span", row.mode + ", not asserted", "mode"));
     div.append(t);
-    row.evidence.forEach((ev) => div.append(evidenceBlock(ev)));
+    row.evidence.slice(0, QUOTES_SHOWN).forEach((ev) => div.append(evidenceBlock(ev)));
+    if (row.evidence.length > QUOTES_SHOWN) {
+      const more = el("details", null, "more-quotes");
+      more.append(el("summary", (row.evidence.length - QUOTES_SHOWN) + " more quote" + (row.evidence.length - QUOTES_SHOWN === 1 ? "" : "s")));
+      row.evidence.slice(QUOTES_SHOWN).forEach((ev) => more.append(evidenceBlock(ev)));
+      div.append(more);
+    }
     if (row.more) div.append(el("div", "… and " + row.more + " more quotes (query the graph for all)", "source"));
     return div;
+  }
+  const DOCS_SHOWN = 3, GROUP_OPEN = 4;
+  function docList(docs) {
+    const p = el("div", null, "meta docs");
+    const names = docs.map((d) => docTitle.get(d) || d);
+    p.append(el("span", "In " + docs.length + " document" + (docs.length === 1 ? "" : "s") + ": " + names.slice(0, DOCS_SHOWN).join("; ")));
+    if (names.length > DOCS_SHOWN) {
+      const more = el("details", null, "more-docs");
+      more.append(el("summary", "and " + (names.length - DOCS_SHOWN) + " more"));
+      const ul = el("ul");
+      names.slice(DOCS_SHOWN).forEach((t) => ul.append(el("li", t)));
+      more.append(ul);
+      p.append(more);
+    }
+    return p;
   }
   function showNode(id) {
     const n = nodeInfo.get(id);
@@ -299,10 +349,22 @@
     if (n.aliases.length) panelBody.append(el("p", "Also: " + n.aliases.join(" \u00b7 "), "aliases"));
     if (n.comment) panelBody.append(el("p", n.comment, "meta"));
     if (n.dates.length) panelBody.append(el("p", "Date: " + n.dates.join(", "), "meta"));
-    panelBody.append(el("p", "In: " + n.docs.map((d) => docTitle.get(d) || d).join("; "), "meta"));
+    panelBody.append(docList(n.docs));
     const rows = info.details[String(id)] || [];
     panelBody.append(el("h2", rows.length + " fact" + (rows.length === 1 ? "" : "s")));
-    rows.forEach((r) => panelBody.append(factBlock(r)));
+    // grouped by relation, largest group first; long groups start collapsed
+    const groups = new Map();
+    rows.forEach((r) => { if (!groups.has(r.p)) groups.set(r.p, []); groups.get(r.p).push(r); });
+    [...groups.entries()].sort((x, y) => y[1].length - x[1].length || (x[0] < y[0] ? -1 : 1)).forEach(([p, list]) => {
+      const g = el("details", null, "group");
+      g.dataset.relation = p;
+      g.open = list.length <= GROUP_OPEN && rows.length <= 20 || groups.size === 1;
+      const sum = el("summary");
+      sum.append(el("span", p, "rel"), el("span", String(list.length), "n"));
+      g.append(sum);
+      list.forEach((r) => g.append(factBlock(r, id)));
+      panelBody.append(g);
+    });
     panel.scrollTop = 0;
   }
   function showEdge(id) {
@@ -312,6 +374,9 @@
     document.getElementById("panel-toggle").classList.add("has-selection");
     panelBody.replaceChildren();
     panelBody.append(el("h2", nodeInfo.get(e.from).label + " \u2014 " + e.label + " \u2014 " + nodeInfo.get(e.to).label, "title"));
+    const ends = el("p", null, "ends");
+    ends.append(entityLink(e.from, nodeInfo.get(e.from).label), el("span", " \u2192 "), entityLink(e.to, nodeInfo.get(e.to).label));
+    panelBody.append(ends);
     panelBody.append(el("p", e.stance ? "Stated position" : "Relation", "cls"));
     const n = e.evidence.length + (e.more || 0);
     panelBody.append(el("h2", n + " piece" + (n === 1 ? "" : "s") + " of evidence"));
