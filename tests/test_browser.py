@@ -573,3 +573,60 @@ def test_document_filter_all_none_only(seeds_page):
     assert p.evaluate("window.kgGraph.nodeView.length") == 0
     p.click("#filters .all-none:has(+ #legend) button[data-set=all]")
     assert p.evaluate("window.kgGraph.nodeView.length") == SEED_ENTITIES
+
+
+# ---------------------------------------------------------------- path tool
+def cli_paths(text):
+    """{path title: sorted hop lines} from `nrkg path` output (kg.analysis.paths)."""
+    out, cur = {}, None
+    for line in text.splitlines():
+        if line.startswith("Path "):
+            cur = line.split(": ", 1)[1]
+            out[cur] = []
+        elif line.startswith("  ") and not line.startswith("    ") and cur:
+            out[cur].append(line.strip())
+    return {k: sorted(v) for k, v in out.items()}
+
+
+@pytest.mark.parametrize("a,b", [("CSTO", "NATO"), ("Lavrov", "Robert Gates"), ("Kaliningrad", "NRC")])
+def test_path_tool_gives_the_same_answer_as_nrkg_path(seeds_page, built, a, b):
+    from kg.analysis import paths
+
+    data = page_data(built.docs, built.facts, built.book, max_evidence=0)  # as `nrkg path` builds it
+    want = cli_paths(paths(data, a, b, limit=100))
+    assert want
+    p = seeds_page.page
+    p.evaluate("window.kgGraph.showAll(); window.kgGraph.focusOn(window.kgGraph.find('Brussels'))")
+    p.click("#path-tool")
+    p.fill("#path-from", a)
+    p.fill("#path-to", b)
+    p.click("#path-go")
+    got = p.evaluate("""[...document.querySelectorAll('#path-result .path')].map(d =>
+        [d.querySelector('h3').textContent.split(': ').slice(1).join(': '), [...d.querySelectorAll('.hop .triple')].map(t => t.textContent).sort()])""")
+    assert len(got) == min(len(want), 5)
+    assert all(want.get(title) == hops for title, hops in got), (got, want)
+    if len(want) <= 5:
+        assert {t for t, _ in got} == set(want)
+    # every entity of the paths is in view and the rest is dimmed
+    on_path = set(p.evaluate("window.kgGraph.network.getSelectedNodes()"))
+    assert on_path <= set(p.evaluate("window.kgGraph.visibleIds()"))
+    labels = {n["id"]: n["label"] for n in data.nodes}
+    assert {labels[i] for i in on_path} == {x for t, _ in got for x in t.split(" \u2192 ")}
+    if a == "CSTO":
+        shot(seeds_page, "14-path-csto-nato")
+    assert seeds_page.errors == []
+
+
+def test_path_tool_reports_no_connection(seeds_page):
+    p = seeds_page.page
+    isolated = p.evaluate("""(() => { const g = window.kgGraph; const deg = new Map(g.info.nodes.map(n => [n.id, 0]));
+        g.info.edges.forEach(e => { deg.set(e.from, deg.get(e.from) + 1); deg.set(e.to, deg.get(e.to) + 1); });
+        const n = g.info.nodes.find(n => deg.get(n.id) === 0); return n ? n.label : null; })()""")
+    if isolated is None:
+        pytest.skip("every seed entity has a relation")
+    p.click("#path-tool")
+    p.fill("#path-from", isolated)
+    p.fill("#path-to", "NATO")
+    p.click("#path-go")
+    assert p.text_content("#path-result").startswith("No connection between")
+    p.evaluate("window.kgGraph.showAll(); window.kgGraph.clearSelection()")

@@ -29,6 +29,7 @@
       frontier = next;
     }
     state.focus.expanded.forEach((id) => { seen.add(id); neighbours(id).forEach((m) => seen.add(m)); });
+    (state.focus.extra || []).forEach((id) => seen.add(id));  // entities added alone (a path's)
     return seen;
   }
 
@@ -395,6 +396,7 @@
   // after a filter change: the selection may be gone, and a tooltip may point at nothing
   afterRefresh.push(() => {
     hideTooltips();
+    if (selected && selected.kind === "path") return;
     if (selected && !(selected.kind === "node" ? nodeVisible(selected.id) : edgeVisible(selected.id))) clearSelection();
     else if (selected && selected.kind === "node") setDim(selected.id);  // newly shown nodes dim too
   });
@@ -408,8 +410,11 @@
       keepN.add(centre);
       adjEdges.get(centre).forEach((eid) => { keepE.add(eid); const e = edgeInfo.get(eid); keepN.add(e.from); keepN.add(e.to); });
     }
-    const wantN = new Set(centre === null ? [] : nodeView.getIds().filter((id) => !keepN.has(id)));
-    const wantE = new Set(centre === null ? [] : edgeView.getIds().filter((id) => !keepE.has(id)));
+    setDimKeep(centre === null ? null : keepN, keepE);
+  }
+  function setDimKeep(keepN, keepE) {  // dim every visible node and edge outside keepN / keepE (null: dim nothing)
+    const wantN = new Set(keepN === null ? [] : nodeView.getIds().filter((id) => !keepN.has(id)));
+    const wantE = new Set(keepN === null ? [] : edgeView.getIds().filter((id) => !keepE.has(id)));
     const nu = [], eu = [];
     wantN.forEach((id) => { if (!dimN.has(id)) nu.push({ id, color: FADED_NODE, font: { color: "#b9bfc5" } }); });
     dimN.forEach((id) => { if (!wantN.has(id)) nu.push({ id, color: nodeInfo.get(id).color, font: { color: "#343434" } }); });
@@ -423,11 +428,11 @@
   // ------------------------------------------------------------------ focus mode, hiding, back/forward
   const hist = { stack: [], at: -1 };
   function snapshot() {
-    return { focus: state.focus && { roots: [...state.focus.roots], depth: state.focus.depth, expanded: [...state.focus.expanded] },
+    return { focus: state.focus && { roots: [...state.focus.roots], depth: state.focus.depth, expanded: [...state.focus.expanded], extra: [...(state.focus.extra || [])] },
              hidden: [...state.hidden].sort((a, b) => a - b) };
   }
   function restore(s) {
-    state.focus = s.focus && { roots: [...s.focus.roots], depth: s.focus.depth, expanded: [...s.focus.expanded] };
+    state.focus = s.focus && { roots: [...s.focus.roots], depth: s.focus.depth, expanded: [...s.focus.expanded], extra: [...(s.focus.extra || [])] };
     state.hidden = new Set(s.hidden);
   }
   function applyFocus(fit) {
@@ -451,7 +456,7 @@
   }
   const depthSel = document.getElementById("depth");
   function focusOn(id, depth) {
-    state.focus = { roots: [id], depth: depth || Number(depthSel.value) || 1, expanded: [] };
+    state.focus = { roots: [id], depth: depth || Number(depthSel.value) || 1, expanded: [], extra: [] };
     record(true);
   }
   function expand(id) {
@@ -520,6 +525,109 @@
   network.on("dragStart", closeMenu);
   document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") closeMenu(); });
 
+
+  // ------------------------------------------------------------------ path tool: shortest connections between two entities
+  // Over the whole graph, edges taken both ways, as `nrkg path` (kg.analysis.paths) does.
+  function shortestPaths(a, b, limit) {
+    if (a === b) return [[a]];
+    const dist = new Map([[a, 0]]), preds = new Map([[a, []]]);
+    let frontier = [a];
+    while (frontier.length && !dist.has(b)) {
+      const next = [];
+      frontier.forEach((x) => neighbours(x).forEach((y) => {
+        if (!dist.has(y)) { dist.set(y, dist.get(x) + 1); preds.set(y, [x]); next.push(y); }
+        else if (dist.get(y) === dist.get(x) + 1 && !preds.get(y).includes(x)) preds.get(y).push(x);
+      }));
+      frontier = next;
+    }
+    if (!dist.has(b)) return [];
+    const out = [];
+    (function walk(node, tail) {
+      if (out.length >= limit) return;
+      if (node === a) { out.push([a].concat(tail)); return; }
+      preds.get(node).slice().sort((x, y) => x - y).forEach((p) => walk(p, [node].concat(tail)));
+    })(b, []);
+    return out;
+  }
+  function edgesBetween(x, y) { return adjEdges.get(x).filter((eid) => { const e = edgeInfo.get(eid); return (e.from === x && e.to === y) || (e.from === y && e.to === x); }); }
+  const PATH_LIMIT = 5;
+  function pathField(labelText, id) {
+    const wrap = el("label", null, "path-field");
+    wrap.append(el("span", labelText));
+    const input = el("input"); input.type = "text"; input.autocomplete = "off"; input.spellcheck = false; input.id = id;
+    input.placeholder = "name or alias";
+    const hint = el("span", "", "path-match"); hint.id = id + "-match";
+    input.addEventListener("input", () => {
+      const hit = suggest(input.value, 1)[0];
+      input.dataset.id = hit ? hit.id : "";
+      hint.textContent = hit ? "\u2192 " + nodeInfo.get(hit.id).label + " (" + nodeInfo.get(hit.id).cls + ")" : (input.value.trim() ? "no match" : "");
+    });
+    wrap.append(input, hint);
+    return wrap;
+  }
+  function showPathTool(fromId) {
+    selected = { kind: "path" };
+    setDim(null);
+    panelBody.replaceChildren(el("h2", "Path between two entities", "title"));
+    panelBody.append(el("p", "The shortest connections between two entities over the whole graph, each step with its evidence (as nrkg path).", "hint"));
+    const form = el("form", null, "path-form");
+    form.append(pathField("From", "path-from"), pathField("To", "path-to"));
+    const go = el("button", "Find paths"); go.type = "submit"; go.id = "path-go";
+    form.append(go);
+    const result = el("div"); result.id = "path-result";
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const a = form.querySelector("#path-from").dataset.id, b = form.querySelector("#path-to").dataset.id;
+      if (!a || !b) { result.replaceChildren(el("p", "Choose two entities.", "hint")); return; }
+      showPaths(Number(a), Number(b), result);
+    });
+    panelBody.append(form, result);
+    if (fromId !== undefined && fromId !== null) {
+      const f = form.querySelector("#path-from"); f.value = nodeInfo.get(fromId).label; f.dispatchEvent(new Event("input"));
+      form.querySelector("#path-to").focus();
+    } else form.querySelector("#path-from").focus();
+    if (narrow.matches) setDrawer("panel", true);
+  }
+  function showPaths(a, b, box) {
+    const found = shortestPaths(a, b, PATH_LIMIT);
+    box.replaceChildren();
+    const la = nodeInfo.get(a).label, lb = nodeInfo.get(b).label;
+    if (!found.length) { box.append(el("p", "No connection between " + la + " and " + lb + " in the graph.", "path-none")); return; }
+    const onPath = new Set(), pathEdges = new Set();
+    found.forEach((p, i) => {
+      p.forEach((id) => onPath.add(id));
+      const div = el("div", null, "path");
+      const hops = p.length - 1;
+      div.append(el("h3", "Path " + (i + 1) + " (" + hops + " hop" + (hops !== 1 ? "s" : "") + "): " + p.map((id) => nodeInfo.get(id).label).join(" \u2192 "), "path-title"));
+      for (let k = 0; k + 1 < p.length; k++) {
+        edgesBetween(p[k], p[k + 1]).forEach((eid) => {
+          pathEdges.add(eid);
+          const e = edgeInfo.get(eid);
+          const hop = el("div", null, "fact hop");
+          const t = el("div", null, "triple");
+          t.append(entityLink(e.from, nodeInfo.get(e.from).label), el("span", " \u2014 " + e.label + " \u2014 "), entityLink(e.to, nodeInfo.get(e.to).label));
+          hop.append(t);
+          if (e.evidence.length) hop.append(evidenceBlock(e.evidence[0]));
+          div.append(hop);
+        });
+      }
+      box.append(div);
+    });
+    if (found.length >= PATH_LIMIT) box.append(el("p", "The first " + PATH_LIMIT + " shortest paths; `nrkg path --limit N` lists more.", "hint"));
+    // show the paths: their entities join the view, everything else dims
+    const missing = [...onPath].filter((id) => filterOk(id) && !nodeVisible(id));
+    if (missing.length) {
+      missing.forEach((id) => state.hidden.delete(id));
+      if (state.focus) state.focus.extra = (state.focus.extra || []).concat(missing.filter((id) => !computeFocus().has(id)));
+      record(false);
+    }
+    const blocked = [...onPath].filter((id) => !filterOk(id));
+    if (blocked.length) box.prepend(el("p", blocked.length + " of the path's entities are hidden by the filters.", "hint"));
+    setDimKeep(onPath, pathEdges);
+    network.setSelection({ nodes: [...onPath].filter(nodeVisible), edges: [...pathEdges].filter(edgeVisible) }, { highlightEdges: false });
+    network.fit({ nodes: [...onPath].filter(nodeVisible), animation: { duration: 300 } });
+  }
+  document.getElementById("path-tool").addEventListener("click", () => showPathTool(selected && selected.kind === "node" ? selected.id : null));
   // ------------------------------------------------------------------ permalinks: the URL hash carries the state
   // #entity=<key>&focus=<keys>&depth=1&expanded=<keys>&hidden=<keys>&noclass=<classes>&docs=<ids>|nodocs=<ids>
   //  &years=<from>-<to>&undated=0&view=<x>,<y>,<scale>; an entity's key is its IRI after /id/.
@@ -533,6 +641,7 @@
     if (state.focus) {
       h.set("focus", keys(state.focus.roots)); h.set("depth", state.focus.depth);
       if (state.focus.expanded.length) h.set("expanded", keys(state.focus.expanded));
+      if ((state.focus.extra || []).length) h.set("extra", keys(state.focus.extra));
     }
     if (state.hidden.size) h.set("hidden", keys([...state.hidden].sort((a, b) => a - b)));
     const noClass = info.classes.map((c) => c.name).filter((c) => !state.classes.has(c));
@@ -571,7 +680,7 @@
     state.undated = h.get("undated") !== "0";
     document.getElementById("undated").checked = state.undated;
     const roots = ids(h.get("focus"));
-    state.focus = roots.length ? { roots, depth: h.get("depth") === "2" ? 2 : 1, expanded: ids(h.get("expanded")) } : null;
+    state.focus = roots.length ? { roots, depth: h.get("depth") === "2" ? 2 : 1, expanded: ids(h.get("expanded")), extra: ids(h.get("extra")) } : null;
     state.hidden = new Set(ids(h.get("hidden")));
     hist.stack = hist.stack.slice(0, hist.at + 1); hist.stack.push(snapshot()); hist.at = hist.stack.length - 1;
     applyFocus(false);
@@ -725,9 +834,9 @@
 
   Object.assign(window.kgGraph, { showNode, showEdge, find, suggest, selectNode, clearSelection, refresh,
     focusOn, expand, hideNode, showAll, back: () => go(-1), forward: () => go(1), hist, visibleIds: () => nodeView.getIds(),
-    stateHash, applyHash, svgOfView, nodesCsv, edgesCsv });
+    stateHash, applyHash, svgOfView, nodesCsv, edgesCsv, shortestPaths, showPathTool });
   hist.stack.push(snapshot()); hist.at = 0;
-  if (info.startFocused && info.start !== null) { state.focus = { roots: [info.start], depth: 1, expanded: [] }; hist.stack[0] = snapshot(); focusSet = computeFocus(); refresh(); }
+  if (info.startFocused && info.start !== null) { state.focus = { roots: [info.start], depth: 1, expanded: [], extra: [] }; hist.stack[0] = snapshot(); focusSet = computeFocus(); refresh(); }
   updateFocusUi();
   updateCounts();
 })();
