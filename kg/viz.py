@@ -63,7 +63,7 @@ class PageData:
     documents: list[dict] = field(default_factory=list)
     classes: list[dict] = field(default_factory=list)
     years: tuple[int, int] = (0, 0)
-    barometer: list[dict] = field(default_factory=list)  # {dyad, year, counts: {class: n}}
+    barometer: list[dict] = field(default_factory=list)  # {dyad, name, year, doc, counts: {class: n}}
     positions: list[dict] = field(default_factory=list)  # kg.analysis.positions_over_time
 
 
@@ -424,13 +424,30 @@ class KGNetwork(Network):
 
 
 def add_timeline(data: PageData, ds, book) -> PageData:
-    """Attach the relations barometer and the positions over time for the page's Timeline view."""
-    from kg.analysis import positions_over_time
-    from kg.barometer import counts as barometer_counts
-    from kg.barometer import code
+    """Attach the relations barometer and the positions over time for the page's Timeline view.
 
-    table = barometer_counts(code(ds, book))
-    data.barometer = [{"dyad": d, "year": y, "counts": dict(sorted(c.items()))} for (d, y), c in sorted(table.items())]
+    The barometer is counted per dyad, year and document, so the page's document and year
+    filters apply to it; each dyad carries a readable name made of its sides' labels.
+    """
+    from collections import Counter
+
+    from kg.analysis import positions_over_time
+    from kg.barometer import code
+    from kg.barometer import load as load_barometer
+
+    _side_of, dyads, _rules = load_barometer(book)
+
+    def side_label(side: str) -> str:
+        ent = book.entities.get(side)
+        return ent.label if ent else side.replace("-", " ").title()
+
+    names = {name: " \u2013 ".join(side_label(s) for s in sorted(pair, key=lambda x: (x != "russia", x)))
+             for pair, name in dyads.items()}
+    table: dict[tuple, Counter] = {}
+    for i in code(ds, book):
+        table.setdefault((i.dyad, i.year, i.doc), Counter())[i.cls] += 1
+    data.barometer = [{"dyad": d, "name": names.get(d, d), "year": y, "doc": doc, "counts": dict(sorted(c.items()))}
+                      for (d, y, doc), c in sorted(table.items())]
     data.positions = positions_over_time(ds)
     return data
 

@@ -170,7 +170,7 @@ def test_timeline_view_shows_the_barometer_and_positions(built, tmp_path, pw, br
     path = tmp_path / "tl.html"
     path.write_text(render(add_timeline(page_data(built.docs, built.facts, built.book), built.dataset, built.book)),
                     encoding="utf-8")
-    page = Page(pw, path.as_uri(), browser=browser)
+    page = Page(pw, path.as_uri(), viewport=(1400, 900), browser=browser)
     try:
         p = page.page
         p.click("#timeline-toggle")
@@ -178,6 +178,46 @@ def test_timeline_view_shows_the_barometer_and_positions(built, tmp_path, pw, br
         rows = p.query_selector_all("#positions tbody tr")
         changed = [r.text_content() for r in rows if "changed" in (r.get_attribute("class") or "")]
         assert any(t.startswith("RussiaNATO enlargement") for t in changed)
+        # readable series names and a value axis
+        names = p.evaluate("[...document.querySelectorAll('#barometer svg')].map(s => s.getAttribute('aria-label'))")
+        assert names == ["Russia \u2013 NATO barometer", "Russia \u2013 United States barometer"]
+        assert p.evaluate("document.querySelectorAll('#barometer svg text.tick').length") >= 4
+        assert "Verbal cooperation" in p.text_content("#barometer .legend")
+        total = p.evaluate("[...document.querySelectorAll('#barometer rect')].reduce((t, r) => t + Number(r.dataset.n), 0)")
+        assert total > 0
+        # fits its column at every width: no bar or year cut off
+        for w, h in ((1400, 900), (1920, 1080), (800, 600), (390, 844)):
+            p.set_viewport_size({"width": w, "height": h})
+            p.wait_for_timeout(250)
+            fit = p.evaluate("""(() => { const col = document.getElementById('timeline').getBoundingClientRect();
+                const out = [...document.querySelectorAll('#barometer svg')].map(s => s.getBoundingClientRect());
+                const last = [...document.querySelectorAll('#barometer svg:first-of-type text.year')].pop().getBoundingClientRect();
+                return {col: [col.left, col.right], svgs: out.map(r => [r.left, r.right]), last: [last.left, last.right],
+                        scroll: document.getElementById('timeline').scrollWidth - document.getElementById('timeline').clientWidth}; })()""")
+            assert fit["scroll"] <= 0, (w, fit)
+            assert all(fit["col"][0] <= l and r <= fit["col"][1] for l, r in fit["svgs"]), (w, fit)
+            assert fit["last"][1] <= fit["col"][1], (w, fit)
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            p.screenshot(path=str(SHOTS / f"07-timeline-{w}x{h}.png"))
+        p.set_viewport_size({"width": 1400, "height": 900})
+        p.wait_for_timeout(200)
+        # obeys the filters: no documents, nothing counted; a year range, bars only inside it
+        p.click("#filters .all-none:has(+ #documents) button[data-set=none]")
+        assert p.evaluate("document.querySelectorAll('#barometer rect').length") == 0
+        assert "No stated positions" in p.text_content("#positions")
+        p.click("#filters .all-none:has(+ #documents) button[data-set=all]")
+        set_range(p, "#year-from", 2008)
+        years = p.evaluate("[...document.querySelectorAll('#barometer rect')].map(r => Number(r.dataset.year))")
+        assert years and min(years) >= 2008
+        assert p.evaluate("[...document.querySelectorAll('#barometer svg:first-of-type text.year')].map(t => Number(t.textContent))")[0] >= 1997
+        set_range(p, "#year-from", 1997)
+        assert p.evaluate("[...document.querySelectorAll('#barometer rect')].reduce((t, r) => t + Number(r.dataset.n), 0)") == total
+        # each stance links to its evidence
+        link = p.query_selector("#positions .stance-link")
+        stance = link.text_content().split()[1]
+        link.click()
+        title = p.text_content("#panel h2.title")
+        assert f"\u2014 {stance} \u2014" in title and p.query_selector("#panel blockquote.quote")
         shot(page, "07-timeline")
         p.click("#timeline-toggle")
         assert p.is_visible("#graph") and page.errors == [] and page.requests == []

@@ -768,59 +768,122 @@
     if (text !== undefined) e.textContent = String(text);
     return e;
   }
+  const SERIES = { "verbal-cooperation": "Verbal cooperation", "material-cooperation": "Material cooperation",
+                  "verbal-conflict": "Verbal conflict", "material-conflict": "Material conflict" };
+  const UP = ["verbal-cooperation", "material-cooperation"], DOWN = ["verbal-conflict", "material-conflict"];
+  const docYear = new Map(info.documents.map((d) => [d.id, d.date ? Number(d.date.slice(0, 4)) : null]));
+  function inYears(y) { return y === null || y === undefined || Number.isNaN(y) ? state.undated : y >= state.y0 && y <= state.y1; }
+  function niceStep(max) { const raw = max / 4, p = Math.pow(10, Math.floor(Math.log10(raw || 1))); return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) || raw; }
+  // Stacked bars per year: cooperation up, conflict down; drawn to the column's width, with a value
+  // axis; only the interactions of the checked documents and the chosen years are counted.
   function drawBarometer() {
     const box = document.getElementById("barometer");
     box.replaceChildren();
-    const rows = info.barometer || [];
-    if (!rows.length) { box.append(el("p", "No coded interactions.", "hint")); return; }
-    const years = rows.map((r) => r.year);
-    const y0 = Math.min(...years), y1 = Math.max(...years);
-    const dyads = [...new Set(rows.map((r) => r.dyad))].sort();
-    const maxUp = Math.max(1, ...rows.map((r) => (r.counts["verbal-cooperation"] || 0) + (r.counts["material-cooperation"] || 0)));
-    const maxDown = Math.max(1, ...rows.map((r) => (r.counts["verbal-conflict"] || 0) + (r.counts["material-conflict"] || 0)));
-    const W = 46 * (y1 - y0 + 1) + 60, H = 190, unit = 140 / (maxUp + maxDown), axis = 25 + maxUp * unit;
-    dyads.forEach((dyad) => {
-      const svg = svgEl("svg", { width: W, height: H, role: "img", "aria-label": dyad + " barometer" });
-      svg.append(svgEl("text", { x: 4, y: 14, "font-size": 12, "font-weight": 600 }, dyad));
-      svg.append(svgEl("line", { x1: 40, x2: W - 10, y1: axis, y2: axis, stroke: "#333" }));
+    const all = info.barometer || [];
+    if (!all.length) { box.append(el("p", "No coded interactions.", "hint")); return; }
+    const rows = all.filter((r) => state.docs.has(r.doc) && inYears(r.year));
+    const dyads = [...new Map(all.map((r) => [r.dyad, r.name || r.dyad])).entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1));
+    const years = all.map((r) => r.year);
+    const y0 = Math.max(Math.min(...years), info.years[0] || -Infinity), y1 = Math.min(Math.max(...years), info.years[1] || Infinity);
+    const sum = new Map();  // dyad|year -> counts
+    rows.forEach((r) => {
+      const k = r.dyad + "|" + r.year, c = sum.get(k) || {};
+      Object.keys(r.counts).forEach((cls) => { c[cls] = (c[cls] || 0) + r.counts[cls]; });
+      sum.set(k, c);
+    });
+    const tot = (c, keys) => keys.reduce((t, k) => t + (c[k] || 0), 0);
+    const maxUp = Math.max(1, ...[...sum.values()].map((c) => tot(c, UP)));
+    const maxDown = Math.max(1, ...[...sum.values()].map((c) => tot(c, DOWN)));
+    const W = Math.max(260, Math.floor(box.clientWidth || 600)), H = 200, left = 40, right = 8, top = 26, bottom = 22;
+    const n = Math.max(1, y1 - y0 + 1), slot = (W - left - right) / n, bw = Math.max(2, Math.min(34, slot * 0.7));
+    const unit = (H - top - bottom) / (maxUp + maxDown), axis = top + maxUp * unit;
+    const labelEvery = Math.ceil(34 / slot);
+    if (!rows.length) box.append(el("p", "No coded interactions in the documents and years chosen.", "hint"));
+    dyads.forEach(([dyad, name]) => {
+      const svg = svgEl("svg", { width: W, height: H, viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": name + " barometer" });
+      svg.dataset.dyad = dyad;
+      svg.append(svgEl("text", { x: left, y: 14, "font-size": 13, "font-weight": 600 }, name));
+      // value axis: ticks above (cooperation) and below (conflict) the zero line
+      const step = niceStep(Math.max(maxUp, maxDown));
+      for (let v = 0; v <= maxUp; v += step) {
+        const y = axis - v * unit;
+        svg.append(svgEl("line", { x1: left, x2: W - right, y1: y, y2: y, stroke: v ? "#e6e9ec" : "#333" }));
+        svg.append(svgEl("text", { x: left - 4, y: y + 3, "font-size": 10, "text-anchor": "end", fill: "#4a5560", class: "tick" }, v));
+      }
+      for (let v = step; v <= maxDown; v += step) {
+        const y = axis + v * unit;
+        svg.append(svgEl("line", { x1: left, x2: W - right, y1: y, y2: y, stroke: "#e6e9ec" }));
+        svg.append(svgEl("text", { x: left - 4, y: y + 3, "font-size": 10, "text-anchor": "end", fill: "#4a5560", class: "tick" }, "\u2212" + v));
+      }
+      svg.append(svgEl("line", { x1: left, x2: left, y1: top - 4, y2: H - bottom, stroke: "#9aa3ad" }));
       for (let y = y0; y <= y1; y++) {
-        const x = 45 + (y - y0) * 46;
-        const c = (rows.find((r) => r.dyad === dyad && r.year === y) || { counts: {} }).counts;
+        const x = left + (y - y0) * slot + (slot - bw) / 2;
+        const c = sum.get(dyad + "|" + y) || {};
         let up = axis, down = axis;
-        ["verbal-cooperation", "material-cooperation"].forEach((k) => {
+        UP.forEach((k) => {
           const h = (c[k] || 0) * unit; up -= h;
-          if (h) { const r = svgEl("rect", { x, y: up, width: 30, height: h, fill: COLOURS[k] }); r.append(svgEl("title", {}, k + ": " + c[k])); svg.append(r); }
+          if (h) { const r = svgEl("rect", { x, y: up, width: bw, height: h, fill: COLOURS[k], "data-cls": k, "data-year": y, "data-n": c[k] }); r.append(svgEl("title", {}, y + " \u00b7 " + SERIES[k] + ": " + c[k])); svg.append(r); }
         });
-        ["verbal-conflict", "material-conflict"].forEach((k) => {
+        DOWN.forEach((k) => {
           const h = (c[k] || 0) * unit;
-          if (h) { const r = svgEl("rect", { x, y: down, width: 30, height: h, fill: COLOURS[k] }); r.append(svgEl("title", {}, k + ": " + c[k])); svg.append(r); }
+          if (h) { const r = svgEl("rect", { x, y: down, width: bw, height: h, fill: COLOURS[k], "data-cls": k, "data-year": y, "data-n": c[k] }); r.append(svgEl("title", {}, y + " \u00b7 " + SERIES[k] + ": " + c[k])); svg.append(r); }
           down += h;
         });
-        svg.append(svgEl("text", { x: x + 15, y: H - 4, "font-size": 10, "text-anchor": "middle" }, y));
+        if ((y - y0) % labelEvery === 0) svg.append(svgEl("text", { x: x + bw / 2, y: H - 6, "font-size": 10, "text-anchor": "middle", class: "year" }, y));
       }
       box.append(svg);
     });
-    const legend = el("p", null, "hint");
+    const legend = el("p", null, "hint legend");
     Object.keys(COLOURS).forEach((k) => {
       const sw = el("span", null, "swatch"); sw.style.background = COLOURS[k];
-      legend.append(sw, el("span", " " + k + "  "));
+      const item = el("span", null, "item"); item.append(sw, el("span", " " + SERIES[k] + (UP.includes(k) ? " (up)" : " (down)")));
+      legend.append(item);
     });
     box.append(legend);
+  }
+  const labelToId = new Map();
+  info.nodes.forEach((n) => { if (!labelToId.has(n.label)) labelToId.set(n.label, n.id); });
+  function stanceEdge(holder, about, stance) {
+    const h = labelToId.get(holder), a = labelToId.get(about);
+    if (h === undefined || a === undefined) return null;
+    const e = info.edges.find((e) => e.stance && e.from === h && e.to === a && e.label === stance);
+    return e ? e.id : null;
   }
   function drawPositions() {
     const body = document.querySelector("#positions tbody");
     body.replaceChildren();
+    let shown = 0;
     (info.positions || []).forEach((p) => {
+      const stated = p.stated.filter((s) => state.docs.has(s.doc) && inYears(s.date ? Number(s.date.slice(0, 4)) : docYear.get(s.doc)));
+      if (!stated.length) return;
+      shown++;
       const tr = el("tr", null, p.changed ? "changed" : "");
       const cell = el("td");
-      p.stated.forEach((s, i) => {
+      stated.forEach((s, i) => {
         if (i) cell.append(el("br"));
         const title = docTitle.get(s.doc) || s.doc;
-        cell.append(el("span", (s.date || "undated") + "  " + s.stance + "  (" + (title.length > 50 ? title.slice(0, 48) + "…" : title) + ")"));
+        const text = (s.date || "undated") + "  " + s.stance + "  (" + (title.length > 50 ? title.slice(0, 48) + "…" : title) + ")";
+        const eid = stanceEdge(p.holder, p.about, s.stance);
+        if (eid === null) { cell.append(el("span", text)); return; }
+        const b = el("button", text, "stance-link"); b.type = "button"; b.dataset.edge = eid; b.title = "Show the evidence";
+        b.addEventListener("click", () => { showEdge(eid); if (narrow.matches) setDrawer("panel", true); });
+        cell.append(b);
       });
-      tr.append(el("td", p.holder), el("td", p.about), cell);
+      const holder = el("td"), about = el("td");
+      holder.append(entityLink(labelToId.get(p.holder), p.holder)); about.append(entityLink(labelToId.get(p.about), p.about));
+      tr.append(holder, about, cell);
       body.append(tr);
     });
+    if (!shown) { const tr = el("tr"); const td = el("td", "No stated positions in the documents and years chosen.", "hint"); td.colSpan = 3; tr.append(td); body.append(tr); }
+  }
+  function drawTimeline() { drawBarometer(); drawPositions(); }
+  afterRefresh.push(() => { if (!document.getElementById("timeline").hidden) drawTimeline(); });
+  if (window.ResizeObserver) {
+    let lastW = 0;
+    new ResizeObserver(() => {
+      const w = document.getElementById("barometer").clientWidth;
+      if (!document.getElementById("timeline").hidden && Math.abs(w - lastW) > 4) { lastW = w; drawBarometer(); }
+    }).observe(document.getElementById("timeline"));
   }
   const toggle = document.getElementById("timeline-toggle");
   const timeline = document.getElementById("timeline");
@@ -829,7 +892,7 @@
     timeline.hidden = !show;
     document.getElementById("graph-wrap").style.display = show ? "none" : "";
     toggle.setAttribute("aria-expanded", String(show));
-    if (show) { drawBarometer(); drawPositions(); } else { network.redraw(); }
+    if (show) drawTimeline(); else network.redraw();
   });
 
   Object.assign(window.kgGraph, { showNode, showEdge, find, suggest, selectNode, clearSelection, refresh,
