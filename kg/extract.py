@@ -69,6 +69,7 @@ class Extractor:
         by_sent = ad.sentence_mentions()
         starts = [s.start for s in ad.sentences]
         text = ad.doc.text
+        low = text.lower()
         self._affil = {}  # person IRI -> gazetteer id of whom this document says they serve (stage 0 rules)
         self._sayers: dict[int, Binding | None] = {}
         stage = 0
@@ -79,15 +80,26 @@ class Extractor:
                 for f in sorted(facts, key=lambda f: f.evidence.sent):
                     if f.p == KG.affiliatedWith and f.mode == "asserted":
                         self._affil.setdefault(f.s, eid_of.get(f.o))
-            # A fast pass of the prefilter (the trigger without \b) picks the candidate sentences;
-            # the trigger itself then runs inside each of them only.
+            # A fast pass picks the candidate sentences (where a string every match of the trigger
+            # contains occurs, else where the prefilter, the trigger without \b, matches); the
+            # trigger itself then runs inside each of them only.
             candidates: list[int] = []
-            for pre in rule.prefilter.finditer(text):
-                first = max(0, bisect_right(starts, pre.start()) - 1)
-                last = max(0, bisect_right(starts, max(pre.start(), pre.end() - 1)) - 1)
-                for i in range(first, last + 1):
-                    if not candidates or candidates[-1] < i:
-                        candidates.append(i)
+            needles = rule.needles
+            if needles is not None:  # the sentences holding a string every trigger match contains
+                found = set()
+                for n in needles:
+                    at = low.find(n)
+                    while at != -1:
+                        found.add(max(0, bisect_right(starts, at) - 1))
+                        at = low.find(n, at + 1)
+                candidates = sorted(found)
+            else:
+                for pre in rule.prefilter.finditer(text):
+                    first = max(0, bisect_right(starts, pre.start()) - 1)
+                    last = max(0, bisect_right(starts, max(pre.start(), pre.end() - 1)) - 1)
+                    for i in range(first, last + 1):
+                        if not candidates or candidates[-1] < i:
+                            candidates.append(i)
             for i in candidates:
                 sent = ad.sentences[i]
                 for trig in rule.trigger.finditer(text, sent.start, sent.end):

@@ -9,8 +9,24 @@ from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
 BASE = "https://w3id.org/nato-russia-kg/"
-KG = Namespace(BASE + "ontology#")
-ID = Namespace(BASE + "id/")
+class CachedNamespace(Namespace):
+    """A Namespace that makes each term's URIRef once: extraction asks for KG.participant,
+    ID["state/russia"] ... hundreds of thousands of times, and rdflib validates every new URIRef."""
+
+    _cache: dict = {}
+
+    def term(self, name: str) -> URIRef:
+        key = (str(self), name)
+        got = CachedNamespace._cache.get(key)
+        if got is None:
+            if len(CachedNamespace._cache) >= 200_000:  # bounded: evidence IRIs of a big corpus are made once each
+                CachedNamespace._cache.clear()
+            got = CachedNamespace._cache[key] = super().term(name)
+        return got
+
+
+KG = CachedNamespace(BASE + "ontology#")
+ID = CachedNamespace(BASE + "id/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 
 def slugify(text: str) -> str:

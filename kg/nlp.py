@@ -17,7 +17,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 import spacy
-from spacy.attrs import IDX, LENGTH
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -132,20 +132,20 @@ class Analyser:
         for (ls, le), sdoc in zip(lines, self.nlp.pipe(mtext[a:b] for a, b in lines)):
             if any(rx.search(text, ls, le) for rx in boilerplate):
                 continue
-            sent_starts = set()
-            for sent in sdoc.sents:
-                sent_starts.add(sent.start)
-                raw = sent.text
+            # plain lists, read from spaCy's arrays: the scans below create no Token or Span objects
+            line_text = mtext[ls:le]  # what spaCy read (sdoc.text would rebuild it token by token)
+            idx = sdoc.to_array(IDX).tolist()
+            lengths = sdoc.to_array(LENGTH).tolist()
+            sent_starts = {i for i, v in enumerate(sdoc.to_array(SENT_START).tolist()) if v == 1} | ({0} if len(sdoc) else set())
+            bounds = sorted(sent_starts) + [len(sdoc)]
+            for a, b in zip(bounds, bounds[1:]):  # each sentence: from its first token to the end of its last
+                raw = line_text[idx[a]: idx[b - 1] + lengths[b - 1]]
                 body = raw.strip()
                 if not body:
                     continue
-                start = ls + sent.start_char + (len(raw) - len(raw.lstrip()))
+                start = ls + idx[a] + (len(raw) - len(raw.lstrip()))
                 sentences.append(Sentence(len(sentences), start, start + len(body)))
                 starts.append(start)
-            # plain lists, read from spaCy's arrays: the scans below create no Token objects
-            line_text = sdoc.text
-            idx = sdoc.to_array(IDX).tolist()
-            lengths = sdoc.to_array(LENGTH).tolist()
             line = Line(ls, [line_text[i:i + n] for i, n in zip(idx, lengths)], idx, sent_starts)
 
             taken: set[int] = set()

@@ -176,6 +176,7 @@ class RelationRule:
     let: tuple[tuple[str, str], ...] = ()
     normalize: tuple[tuple[str, str], ...] = ()
     prefilter: re.Pattern | None = None  # the trigger without \b: a fast superset to find candidate sentences
+    needles: tuple[str, ...] | None = None  # lower-case strings one of which every trigger match contains
     stage: int = 1  # rules of stage 0 (roles, affiliations) run over the whole document before the others
     cues_before: bool = False  # modality cues count only before the trigger (a trigger like "proposes" is no cue)
     distinct: tuple[str, ...] = ()  # arguments that may not name the same thing ("Russia proposes: Russia")
@@ -359,6 +360,58 @@ def _backtracks(items, inside_long_repeat: bool = False) -> bool:
             if _backtracks(av[1], inside_long_repeat):
                 return True
     return False
+
+
+def needles(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
+    """Lower-case strings one of which every match of `pattern` contains (None: no such set found).
+
+    A document whose lower-cased text holds none of them cannot match, so a rule's trigger is not
+    run over it at all: a substring test is far cheaper than a regex scan of the whole text."""
+    try:
+        found = _needles(_sre.parse(pattern, flags))
+    except (TypeError, ValueError, AttributeError, IndexError):  # a construct the walk does not know
+        return None
+    # one- and two-letter strings ("s" of "'s", "19" of a year) are everywhere: the regex pass is quicker
+    return tuple(sorted(found)) if found and min(map(len, found)) >= 3 else None
+
+
+def _char(op, av) -> str | None:
+    """The lower-case character an item matches, if it is one character up to case: 'a', [Aa]."""
+    if op == _C.LITERAL:
+        return chr(av).lower()
+    if op == _C.IN and len(av) == 2 and all(o == _C.LITERAL for o, _ in av):
+        a, b = (chr(v).lower() for _, v in av)
+        return a if a == b else None
+    return None
+
+
+def _needles(seq) -> set[str] | None:
+    best: set[str] | None = None
+
+    def offer(cand: set[str] | None):
+        nonlocal best
+        if cand and all(cand) and (best is None or min(map(len, cand)) > min(map(len, best))):
+            best = cand
+
+    run = ""
+    for op, av in list(seq) + [(None, None)]:
+        c = _char(op, av) if op is not None else None
+        if c is not None:
+            run += c
+            continue
+        offer({run} if run else None)
+        run = ""
+        if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT, None):
+            continue  # zero-width: the items either side still follow each other in the text
+        if op == _C.SUBPATTERN:
+            offer(_needles(av[-1]))
+        elif op == _C.BRANCH:
+            parts = [_needles(b) for b in av[1]]
+            offer(set().union(*parts) if all(parts) else None)
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT) and av[0] >= 1:
+            offer(_needles(av[2]))
+        # anything else (a class, an optional part, a group reference) breaks the literal run
+    return best
 
 
 def _load_rules(path: Path, what: str, seen: dict, prefix: str = ""):
@@ -707,6 +760,7 @@ def load_relations(path: Path, onto: Ontology, entities: dict[str, Entity], seen
                 # Without \b the trigger matches a superset, unless a negative lookaround holds a \b
                 # ("(?<!\ba )" without it would also refuse "Russia welcomes"): then the trigger itself.
                 prefilter=trigger if ("(?<!" in trig or "(?!" in trig) else re.compile(re.sub(r"(?<!\\)\\b", "", trig), trigger.flags),
+                needles=needles(trig, trigger.flags),
                 normalize=tuple((str(k).lower(), str(v)) for k, v in normalize.items()),
                 stage=int(item.get("stage", 1)),
                 cues_before=item.get("cues") == "before",

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import RuleError
+from conftest import ROOT
 from kg.rules import RULES_DIR, load_rulebook
 
 
@@ -94,3 +95,30 @@ def test_a_new_rule_takes_effect_without_python(rules, tmp_path):
 """)
     result = build(seeds, rules)
     assert any(f.evidence.rule == "x.new" for f in result.facts)
+
+
+def test_every_trigger_match_contains_one_of_the_rules_needles():
+    """The extractor skips sentences that hold none of a rule's needles (kg/rules.needles); that is
+    only right if every match of the trigger contains one of them, on every text we have."""
+    import yaml
+
+    from kg.rules import load_rulebook, needles
+
+    book = load_rulebook()
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    texts += [it["text"] for it in yaml.safe_load((ROOT / "tests/genre/dev.yaml").read_text(encoding="utf-8"))["items"]]
+    checked = 0
+    for rule in book.relations:
+        if rule.needles is None:
+            continue
+        for text in texts:
+            for m in rule.trigger.finditer(text):
+                if m.end() > m.start():
+                    checked += 1
+                    assert any(n in text[m.start():m.end()].lower() for n in rule.needles), (rule.id, m.group(0))
+    assert checked > 300
+    assert sum(r.needles is not None for r in book.relations) > 0.8 * len(book.relations)
+    assert needles(r"\b(?:met|held (?:a|an) meeting)\b") == (" meeting", "met")
+    assert needles(r"[Ss]ummit|[Tt]alks") == ("summit", "talks")
+    assert needles(r"\b\w+ed\b") is None  # nothing literal: the regex pass
+    assert needles(r"'s\b") is None  # too short to be worth it
