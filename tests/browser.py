@@ -28,6 +28,18 @@ def require_browser():
         pytest.skip("; ".join(problems))
 
 
+def wait_until(page, expression: str, timeout: float = 30):
+    """Poll `expression` until it is true. Not page.wait_for_function: that evaluates a string inside
+    the page, which the graph page's Content-Security-Policy (no 'unsafe-eval') rightly refuses."""
+    import time
+
+    end = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > end:
+            raise TimeoutError(f"not true after {timeout} s: {expression}")
+        page.wait_for_timeout(50)
+
+
 def launch(pw):
     """One headless Chromium; pass it to several Page()s to save its start-up."""
     return pw.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"), args=FLAGS)
@@ -55,7 +67,7 @@ class Page:
             self.wait_ready()
 
     def wait_ready(self):
-        self.page.wait_for_function("window.kgGraph && window.kgGraph.ready", timeout=120_000)
+        wait_until(self.page, "window.kgGraph && window.kgGraph.ready", timeout=120)
 
     def _route(self, route):
         url = route.request.url

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import Page, launch, require_browser
+from browser import Page, launch, require_browser, wait_until
 from conftest import SEEDS, SEED_ENTITIES, SEED_PLACES
 from kg.rules import RULES_DIR
 from kg.viz import STYLE, page_data, render
@@ -89,9 +89,9 @@ def test_search_by_alias_selects_and_centres(seeds_page):
     assert selected == ["NATO-Russia Council"]
     assert p.text_content("#panel h2.title") == "NATO-Russia Council"
     # the view animates to the found node and ends centred on it
-    p.wait_for_function("""(() => { const g = window.kgGraph, id = g.network.getSelectedNodes()[0];
+    wait_until(p, """(() => { const g = window.kgGraph, id = g.network.getSelectedNodes()[0];
         const pos = g.network.getPositions([id])[id], c = g.network.getViewPosition();
-        return Math.hypot(pos.x - c.x, pos.y - c.y) < 5; })()""", timeout=5000)
+        return Math.hypot(pos.x - c.x, pos.y - c.y) < 5; })()""", timeout=5)
     shot(seeds_page, "02-search-rnc")
     p.fill("#search", "Atlantis")
     p.press("#search", "Enter")
@@ -524,7 +524,7 @@ def test_permalink_round_trip(seeds_page, seeds_html, pw, browser):
     p.wait_for_timeout(300)  # the page has written its new state into the hash
     assert p.evaluate("location.href") != url
     p.evaluate("(h) => { location.hash = h; }", url.split("#", 1)[1])
-    p.wait_for_function("document.querySelector('#panel h2.title') && document.querySelector('#panel h2.title').textContent === 'NATO'")
+    wait_until(p, "document.querySelector('#panel h2.title') && document.querySelector('#panel h2.title').textContent === 'NATO'")
     assert page_state(p)["visible"] == want["visible"]
     p.evaluate("history.replaceState(null, '', location.pathname)")
     p.evaluate("window.kgGraph.applyHash('#view=0,0,1'); window.kgGraph.showAll()")
@@ -670,3 +670,29 @@ def test_path_tool_reports_no_connection(seeds_page):
     p.click("#path-go")
     assert p.text_content("#path-result").startswith("No connection between")
     p.evaluate("window.kgGraph.showAll(); window.kgGraph.clearSelection()")
+
+
+# ---------------------------------------------------------------- Content-Security-Policy
+def test_strict_csp_blocks_an_injected_inline_script_and_the_page_still_works(seeds_html, tmp_path, pw, browser):
+    html = seeds_html.read_text(encoding="utf-8")
+    assert "'unsafe-inline' 'unsafe-eval'" not in html
+    injected = ('<script>window.__injected = 1;</script><img src="x" onerror="window.__injected = 2">'
+                '<div id="probe" onclick="window.__injected = 3">probe</div>')
+    html = html.replace('<script type="application/json"', injected + '<script type="application/json"', 1)
+    path = tmp_path / "injected.html"
+    path.write_text(html, encoding="utf-8")
+    page = Page(pw, path.as_uri(), browser=browser)
+    try:
+        p = page.page
+        p.click("#probe")
+        # a script added at run time is refused too
+        p.evaluate("""(() => { const s = document.createElement('script'); s.textContent = 'window.__injected = 4';
+            document.body.append(s); })()""")
+        assert p.evaluate("window.__injected") is None
+        assert any("Content Security Policy" in e for e in page.errors)
+        p.fill("#search", "RNC")
+        p.press("#search", "Enter")
+        assert p.text_content("#panel h2.title") == "NATO-Russia Council"
+        assert page.requests == [] or all(r.endswith("/x") for r in page.requests)
+    finally:
+        page.close()

@@ -94,3 +94,22 @@ def test_the_page_starts_from_the_nato_russia_council_or_the_most_connected_node
     assert data.nodes[start_node(data)]["label"] == "NATO-Russia Council"
     sub = focus(data, "Russia", 1)
     assert start_node(sub) == next(n["id"] for n in sub.nodes if n["label"] == "Russia")  # no NRC there: the hub
+
+
+def test_content_security_policy_allows_only_the_pages_own_scripts(data):
+    import base64
+    import hashlib
+
+    html = render(data)
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src")).split()[1:]
+    assert "'unsafe-inline'" not in csp.split("style-src")[0] and "'unsafe-eval'" not in csp
+    bodies = re.findall(r"<script>(.*?)</script>", html, re.S)
+    assert len(bodies) == 2  # vis-network and the page's own code; the data is JSON, never run
+    want = {"'sha256-" + base64.b64encode(hashlib.sha256(b.encode("utf-8")).digest()).decode() + "'" for b in bodies}
+    assert set(script_src) == want
+    assert "default-src 'none'" in csp and "connect-src 'none'" in csp
+
+
+def test_the_page_is_byte_identical_for_the_same_input(data):
+    assert render(data) == render(data)
