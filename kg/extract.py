@@ -103,10 +103,12 @@ class Extractor:
             for i in candidates:
                 sent = ad.sentences[i]
                 for trig in rule.trigger.finditer(text, sent.start, sent.end):
-                    if rule.if_before is not None and not rule.if_before.search(text, sent.start, trig.start()):
-                        continue
-                    if rule.unless_before is not None and rule.unless_before.search(text, sent.start, trig.start()):
-                        continue
+                    if rule.if_before is not None or rule.unless_before is not None:
+                        before = text[sent.start:trig.start()]  # its own string: '^' is the sentence start, '$' the trigger
+                        if rule.if_before is not None and not rule.if_before.search(before):
+                            continue
+                        if rule.unless_before is not None and rule.unless_before.search(before):
+                            continue
                     if trig.start() < trig.end():
                         facts += self._apply(rule, ad, sent, trig, by_sent[sent.index])
         facts.sort(key=lambda f: (f.evidence.sent, self._order.get(f.evidence.rule, -1)))

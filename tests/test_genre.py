@@ -457,3 +457,24 @@ def test_the_readme_worked_example(tmp_path):
     genre.write_text(genre.read_text(encoding="utf-8") + "\n" + rule + "\n", encoding="utf-8")
     r, cov = run()
     assert any(f.p == KG.holder and f.o == zorya and f.evidence.rule == "position.genre-will-review" for f in r.facts)
+
+
+@pytest.mark.parametrize("text,cls,date", [
+    # not the document's first sentence: a rule anchored at its sentence's start still reads it
+    ("Statement\n\nMeeting in Brussels on 8 December 2005, we, the Foreign Ministers of the NATO-Russia Council, "
+     "welcomed the progress achieved.", "Meeting", "2005-12-08"),
+    ("Statement\n\nMeeting of the NATO-Russia Council at the level of Foreign Ministers held in Brussels on Thursday, "
+     "8 December 2005", "Meeting", "2005-12-08"),
+    ("Allied leaders meeting in Madrid on 8 July 1997 invited three countries to start accession talks.", "Summit", "1997-07-08"),
+    ("NATO suspended all practical cooperation with Russia Tuesday in protest of its annexation of Crimea.",
+     "Suspension", "2014-04-01"),
+])
+def test_meetings_summits_and_suspensions_as_the_genre_writes_them(text, cls, date):
+    _, facts = facts_of(text, "2014-04-01" if cls == "Suspension" else "2005-12-09")
+    (ev,) = events(facts, cls)
+    a = asserted(facts)
+    assert {str(o) for s, p, o in a if s == ev and p == KG.date} == {date}
+    assert not events(facts, "Meeting" if cls == "Summit" else "Summit")  # one event, not two
+    if cls == "Suspension":
+        (theme,) = {o for s, p, o in a if s == ev and p == KG.theme}
+        assert {str(o) for s, p, o in a if s == theme and str(p).endswith("label")} == {"practical cooperation with Russia"}
