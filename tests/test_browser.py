@@ -696,3 +696,118 @@ def test_strict_csp_blocks_an_injected_inline_script_and_the_page_still_works(se
         assert page.requests == [] or all(r.endswith("/x") for r in page.requests)
     finally:
         page.close()
+
+
+# ---------------------------------------------------------------- the query page (kg/templates/query.*), served by a stand-in
+QUERY_PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+                  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")  # as kg/server.py sends it
+
+
+@pytest.fixture(scope="module")
+def query_page(browser, ds, seeds_html):
+    """query.html, .js and .css as `nrkg serve` serves them, with /queries and /sparql answered in-process
+    (kg.query.run on the seeds) and /graph giving the seeds' graph page; nothing leaves the browser."""
+    import json as jsonmod
+    from urllib.parse import urlparse
+
+    from kg.graph import PREFIXES
+    from kg.query import format_result, named_queries, run
+    from kg.rules import RULES_DIR as _  # noqa: F401
+    from kg.viz import TEMPLATES
+
+    base = "http://127.0.0.1:9"
+    outside, sparql = [], []
+    queries = [{"name": q.name, "summary": q.summary, "text": q.text} for q in named_queries().values()]
+
+    def handle(route):
+        req = route.request
+        url = urlparse(req.url)
+        if not req.url.startswith(base):
+            outside.append(req.url)
+            return route.abort()
+        if url.path == "/":
+            return route.fulfill(status=200, content_type="text/html; charset=utf-8", headers={"Content-Security-Policy": QUERY_PAGE_CSP},
+                                 body=(TEMPLATES / "query.html").read_text(encoding="utf-8"))
+        if url.path in ("/static/query.js", "/static/query.css"):
+            name = url.path.rsplit("/", 1)[1]
+            return route.fulfill(status=200, content_type=("text/javascript" if name.endswith("js") else "text/css") + "; charset=utf-8",
+                                 body=(TEMPLATES / name).read_text(encoding="utf-8"))
+        if url.path == "/queries":
+            return route.fulfill(status=200, content_type="application/json", body=jsonmod.dumps(
+                {"queries": queries, "limits": {"timeout": 10, "max_rows": 10000}, "store": "rdflib",
+                 "prefixes": {p: str(ns) for p, ns in sorted(PREFIXES.items())}}))
+        if url.path == "/sparql":
+            sparql.append(req.post_data)
+            return route.fulfill(status=200, content_type="application/sparql-results+json",
+                                 body=format_result(run(ds, "q", req.post_data), "json"))
+        if url.path == "/graph":
+            return route.fulfill(status=200, content_type="text/html; charset=utf-8", body=seeds_html.read_text(encoding="utf-8"))
+        return route.fulfill(status=404, body="not found")
+
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.route("**/*", handle)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield type("QueryPage", (), {"page": page, "base": base, "outside": outside, "sparql": sparql, "errors": errors})
+    context.close()
+
+
+def result_rows(p):
+    return p.evaluate("[...document.querySelectorAll('#results tbody tr')].map(tr => [...tr.children].map(td => td.textContent))")
+
+
+def test_query_page_default_example_counts_subclasses_and_iris_open_the_graph(query_page):
+    p = query_page.page
+    p.goto(query_page.base + "/")
+    p.locator("#named option").nth(3).wait_for(state="attached")
+    p.click("#run")
+    p.locator("#results tbody tr").first.wait_for()
+    rows = result_rows(p)
+    assert len(rows) == 12, "every agreement, Treaty and Declaration included (the legend's 12)"
+    assert ["Treaty on Conventional Armed Forces in Europe @en"] == [r[1] for r in rows if r[1].startswith("Treaty on Conv")]
+    link = p.locator("#results tbody a.entity").first
+    href = link.get_attribute("href")
+    assert href.startswith("/graph#entity=agreement/") and "&focus=agreement/" in href
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    p.screenshot(path=str(SHOTS / "15-query-page.png"))
+    label = rows[0][1].rsplit(" @en", 1)[0]
+    link.click()
+    wait_until(p, "window.kgGraph && window.kgGraph.ready")
+    wait_until(p, "document.querySelector('#panel h2.title') !== null")
+    assert p.text_content("#panel h2.title") == label
+    assert p.evaluate("window.kgGraph.state.focus !== null")
+    assert query_page.outside == [] and query_page.errors == []
+
+
+def test_query_page_share_link_sorting_and_paging(query_page):
+    p = query_page.page
+    p.goto(query_page.base + "/")
+    p.locator("#named option").nth(3).wait_for(state="attached")
+    text = "SELECT ?s ?n WHERE { ?s a kg:Evidence ; nif:beginIndex ?n } LIMIT 250"
+    p.fill("#editor", text)
+    p.click("#share")
+    link = p.input_value("#share-link")
+    assert link.startswith(query_page.base + "/?query=")
+    # the link loads the query and runs it
+    before = len(query_page.sparql)
+    p.goto(link)
+    p.locator("#results tbody tr").first.wait_for()
+    assert p.input_value("#editor") == text and query_page.sparql[before:] == [text]
+    assert p.text_content("#status").startswith("250 rows")
+    # paged: 100 a page
+    assert len(result_rows(p)) == 100 and "rows 1\u2013100 of 250" in p.text_content("#page-info")
+    p.click("#next"); p.click("#next")
+    assert len(result_rows(p)) == 50 and p.is_disabled("#next")
+    p.click("#prev")
+    assert "rows 101\u2013200 of 250" in p.text_content("#page-info")
+    # sortable: numbers as numbers, both ways
+    p.click("#results th:nth-child(2) button")
+    assert p.get_attribute("#results th:nth-child(2)", "aria-sort") == "ascending"
+    nums = [int(r[1].split()[0]) for r in result_rows(p)]
+    assert nums == sorted(nums) and "rows 1\u2013100" in p.text_content("#page-info")
+    p.click("#results th:nth-child(2) button")
+    nums = [int(r[1].split()[0]) for r in result_rows(p)]
+    assert nums == sorted(nums, reverse=True)
+    assert query_page.outside == [] and query_page.errors == []
