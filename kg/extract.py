@@ -27,6 +27,7 @@ LEADING_CONDITION = re.compile(r"\W*(?:If|Unless|Should|Were|Provided|In case)\b
 OF_BEFORE = re.compile(r"\bof\s+$")
 NEAR_BEFORE = re.compile(r"\b(?:near|outside)\s+$")
 CONDITION_AFTER = re.compile(r"\s*,?\s*(?:conditional (?:on|upon)|subject to|provided (?:that|it)|only if|if|unless)\b", re.I)
+MODAL_AFTER = re.compile(r"\s+(would|could|might|may|will|shall)\b", re.I)
 PREPOSITION_BEFORE = re.compile(r"\b(?:to|of|with|against|at|in|into|from|for|on|toward|towards|between|about|over|unlike|except)\s+(?:the\s+)?$", re.I)
 # "Foreign Ministers of the Alliance", "members of the NRC": the people of a body act as the body
 BODY_OF = re.compile(r"\b(?:[Mm]inisters|[Ll]eaders|[Mm]embers|[Aa]mbassadors|[Rr]epresentatives|[Cc]ountries|[Ss]tates|"
@@ -350,10 +351,14 @@ class Extractor:
                 return cue.mode
         # a condition right after the last argument ("make their ratification of the Adapted CFE
         # Treaty conditional on ...") governs it too
-        end = max([t1] + [b.mention.end for b in env.values() if b is not None and b.mention is not None
-                          and b.mention.layer != "date"])
+        end = max([t1] + [b.mention.end for k, b in env.items() if b is not None and b.mention is not None
+                          and b.mention.layer != "date" and not k.endswith("_person")])  # not the sayer ("..., X said")
         if CONDITION_AFTER.match(ad.doc.text, end):
             return "hypothetical"
+        # a modal verb right after it: "Russia's withdrawal from the INF Treaty would be a mistake"
+        modal = MODAL_AFTER.match(ad.doc.text, end)
+        if modal:
+            return "expected" if modal.group(1).lower() in ("will", "shall") else "hypothetical"
         return "asserted"
 
     @staticmethod

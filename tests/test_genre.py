@@ -478,3 +478,20 @@ def test_meetings_summits_and_suspensions_as_the_genre_writes_them(text, cls, da
     if cls == "Suspension":
         (theme,) = {o for s, p, o in a if s == ev and p == KG.theme}
         assert {str(o) for s, p, o in a if s == theme and str(p).endswith("label")} == {"practical cooperation with Russia"}
+
+
+@pytest.mark.parametrize("text,cls", [
+    ("Russia threatened to withdraw from the INF Treaty.", "Withdrawal"),
+    ("Russia considered withdrawing from the INF Treaty.", "Withdrawal"),
+    ("NATO is considering suspending military cooperation with Russia.", "Suspension"),
+    ("NATO stopped short of suspending cooperation with Russia.", "Suspension"),
+    ("The Kremlin ruled out a withdrawal from the New START treaty.", "Withdrawal"),
+    ("Russia is unlikely to ratify the Adapted CFE Treaty this year.", "Ratification"),
+    ("Russia's withdrawal from the INF Treaty would be a mistake, Stoltenberg said.", "Withdrawal"),
+    ("Moscow declined to sign the Founding Act in Paris.", "Signing"),
+])
+def test_threatened_considered_or_ruled_out_is_not_done(text, cls):
+    _, facts = facts_of(text, "2014-04-09")
+    assert not events(facts, cls), asserted(facts)
+    assert not [t for t in asserted(facts) if t[1] in (KG.ratifiedBy, KG.suspendedBy, KG.signatory)]
+    assert any(f.mode != "asserted" for f in facts)
