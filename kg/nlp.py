@@ -116,7 +116,7 @@ class Analyser:
         sentences: list[Sentence] = []
         starts: list[int] = []  # sentence start offsets, for sentence_at
         mentions: list[Mention] = []
-        voice = self.book.entities.get(doc.voice) if doc.voice else None
+        voice = self.book.entities.get(doc.voice) if doc.voice else self._body_voice(mtext)
         boilerplate = [rx for _, rx in self.book.boilerplate]
         kept: list[tuple[int, Doc, set[int]]] = []  # (line start, spaCy doc, tokens taken by entities)
         local: dict[str, tuple[int, str, str, str | None]] = {}  # surname/abbreviation -> (from, entity, class, label)
@@ -197,6 +197,20 @@ class Analyser:
         mentions.sort(key=lambda m: (m.start, m.end, m.layer, m.entity))
         unresolved = [(m.text, m.sent) for m in dates if m.date is None]
         return AnalysedDoc(doc, sentences, mentions, unknown, unresolved)
+
+    def _body_voice(self, mtext: str):
+        """Whose voice "we" and "our" are in a statement the catalogue gives no voice: the body its
+        authors name themselves ("we, the Foreign Ministers of the NATO-Russia Council",
+        "The Foreign Ministers of the NATO-Russia Council (NRC) met today"), if a gazetteer entry."""
+        rx = self.book.matching.body_voice if self.book.matching else None
+        m = rx.search(mtext) if rx is not None else None
+        if m is None:
+            return None
+        sdoc = self.nlp.make_doc(m.group("name"))
+        found = sorted((st, -en, self.keys[key][0]) for key, st, en in self.matcher(sdoc) if st == 0)
+        ent = self.book.entities.get(found[0][2]) if found else None
+        return ent if ent is not None and ent.cls in self.book.top_class and \
+            self.book.top_class[ent.cls] in ("Organization", "State") else None
 
     def _local_names(self, line: "Line", st: int, en: int, eid: str, cls: str, label, local: dict) -> None:
         """Names a mention introduces for the rest of its document: a person's surname ("Rogozin"),

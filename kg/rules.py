@@ -243,6 +243,7 @@ class Matching:
     agreement_heads: dict[str, str]  # head noun -> class (Treaty, Declaration, ActionPlan, Agreement)
     ship_prefixes: frozenset[str]
     phrases: "Phrases | None" = None
+    body_voice: re.Pattern | None = None  # "we, the Foreign Ministers of <name>": whose voice "we" is
 
     @property
     def name_words(self) -> frozenset[str]:
@@ -288,7 +289,7 @@ def load_matching(path: Path) -> Matching:
     data = _load_yaml(path)
     if not isinstance(data, dict):
         raise RuleError(f"{path}: expected a mapping with spelling, persons and not_names")
-    unknown = set(data) - {"spelling", "persons", "not_names", "names", "phrases"}
+    unknown = set(data) - {"spelling", "persons", "not_names", "names", "phrases", "voice_bodies"}
     if unknown:
         raise RuleError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; expected spelling, persons, not_names")
     spelling = data.get("spelling") or {}
@@ -315,7 +316,18 @@ def load_matching(path: Path) -> Matching:
     return Matching({str(k).lower(): str(v).lower() for k, v in spelling.items()}, frozenset(words("first_names")),
                     tuple(words("titles")), frozenset(words("role_nouns")), frozenset(words("particles")),
                     frozenset(words("not_names", data)), {str(k): v for k, v in heads.items()},
-                    frozenset(words("ship_prefixes", names)), _load_phrases(path, data.get("phrases")))
+                    frozenset(words("ship_prefixes", names)), _load_phrases(path, data.get("phrases")),
+                    _body_voice(words("voice_bodies", data)))
+
+
+def _body_voice(bodies: list[str]) -> re.Pattern | None:
+    """'we, the Foreign Ministers of the NATO-Russia Council' or 'The Foreign Ministers of the NRC met':
+    a capitalised name after one of the bodies and 'of the' names whose voice the statement is."""
+    if not bodies:
+        return None
+    alt = "|".join(re.escape(b).replace(r"\ ", r"\s+") for b in sorted(bodies, key=len, reverse=True))
+    return re.compile(r"(?:\b[Ww]e,\s+the|(?:^|\n)\s*The)\s+(?:" + alt + r")\s+of\s+the\s+(?:member\s+(?:states|countries)\s+of\s+the\s+)?"
+                      r"(?P<name>[A-Z][\w'-]*(?:[ -][A-Z][\w'-]*){0,5})")
 
 
 # ------------------------------------------------------------------------------------ loading

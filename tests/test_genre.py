@@ -495,3 +495,21 @@ def test_threatened_considered_or_ruled_out_is_not_done(text, cls):
     assert not events(facts, cls), asserted(facts)
     assert not [t for t in asserted(facts) if t[1] in (KG.ratifiedBy, KG.suspendedBy, KG.signatory)]
     assert any(f.mode != "asserted" for f in facts)
+
+
+def test_a_statement_speaks_for_the_body_its_authors_name():
+    text = ("Statement\n\nMeeting in Brussels on 8 December 2005, we, the Foreign Ministers of the NATO-Russia Council, "
+            "welcomed the progress achieved. We noted with satisfaction Russia's signature of the Partnership for Peace "
+            "Status of Forces Agreement.")
+    _, facts = facts_of(text, "2005-12-08")
+    a = asserted(facts)
+    holders = {o for s, p, o in a if p == KG.holder}
+    assert holders == {ID["org/nato-russia-council"]}
+    _, facts = facts_of("We noted with satisfaction Russia's signature of the Partnership for Peace Status of Forces "
+                        "Agreement.", "2005-12-08")
+    assert not {o for s, p, o in asserted(facts) if p == KG.holder}  # no body named: "we" is nobody
+
+
+def test_a_former_office_in_an_apposition_is_no_role():
+    _, facts = facts_of("Dmitry Rogozin, Russia's former NATO envoy and current deputy prime minister, said it.", "2014-04-01")
+    assert not [o for s, p, o in asserted(facts) if p == KG.role and "envoy" in str(o)]
