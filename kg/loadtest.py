@@ -1,20 +1,22 @@
 """Load on a SPARQL endpoint: N clients send the named queries for S seconds; every answer is checked.
 
 Used by the test suite (zero errors, every answer right) and by `benchmark.py --only endpoint`
-(throughput, p50/p95 latency). Each client is a thread with its own connection-less urllib
-opener (no proxy: the endpoint is on this machine); each sends the named queries in turn,
-starting at a different one, as `POST application/sparql-query` asking for SPARQL JSON, and
-compares the rows with the ones the same query gives locally.
+(throughput, p50/p95 latency). Each client is a thread that opens a connection per request
+(no proxy: the endpoint is on this machine); each sends the named queries in turn, starting at
+a different one, as `POST application/sparql-query` asking for SPARQL JSON, and compares the
+rows with the ones the same query gives locally. On a loopback endpoint each client connects
+from its own loopback address (127.0.0.10, .11, ...), as separate clients would: the server
+limits how many queries one address runs at once (`nrkg serve --per-client`).
 """
 from __future__ import annotations
 
+import http.client
 import json
 import statistics
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 
 def rows_of(sparql_json: dict) -> list[tuple]:
@@ -78,36 +80,42 @@ def run_load(url: str, queries: dict[str, str], expected: dict[str, list[tuple]]
     names = sorted(queries)
     report = LoadReport(clients=clients, seconds=seconds)
     lock = threading.Lock()
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    parts = urlsplit(url)
+    host, port, path = parts.hostname, parts.port or 80, parts.path or "/"
     start = time.monotonic()
     stop_at = start + seconds
 
     def client(k: int) -> None:
+        source = (f"127.0.0.{10 + k % 240}", 0) if host.startswith("127.") else None
         i = k
         while time.monotonic() < stop_at:
             name = names[i % len(names)]
             i += 1
-            req = urllib.request.Request(url, data=queries[name].encode("utf-8"), method="POST",
-                                         headers={"Content-Type": "application/sparql-query",
-                                                  "Accept": "application/sparql-results+json"})
             t = time.monotonic()
+            conn = http.client.HTTPConnection(host, port, timeout=request_timeout, source_address=source)
             try:
-                with opener.open(req, timeout=request_timeout) as resp:
-                    body = resp.read()
+                conn.request("POST", path, body=queries[name].encode("utf-8"),
+                             headers={"Content-Type": "application/sparql-query",
+                                      "Accept": "application/sparql-results+json"})
+                resp = conn.getresponse()
+                body = resp.read()
                 took = time.monotonic() - t
+                if resp.status != 200:
+                    with lock:
+                        report.latencies.append(took)
+                        report.errors.append(f"{name}: HTTP {resp.status} {body[:200]!r}")
+                    continue
                 ok = rows_of(json.loads(body)) == expected[name]
                 with lock:
                     report.latencies.append(took)
                     if not ok:
                         report.wrong.append(name)
-            except urllib.error.HTTPError as exc:
-                with lock:
-                    report.latencies.append(time.monotonic() - t)
-                    report.errors.append(f"{name}: HTTP {exc.code} {exc.read()[:200]!r}")
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, http.client.HTTPException) as exc:
                 with lock:
                     report.latencies.append(time.monotonic() - t)
                     report.errors.append(f"{name}: {type(exc).__name__}: {exc}")
+            finally:
+                conn.close()
 
     threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(clients)]
     for t in threads:

@@ -370,7 +370,7 @@ class QueryPool:
                                       "was stopped; narrow it (LIMIT, more specific patterns) or raise --timeout")
             head = conn.recv()
         except (EOFError, OSError):
-            code = self._replace(worker)
+            code = self._replace(worker, died=True)
             release()
             if code == -signal.SIGABRT:  # Oxigraph (Rust) aborts when an allocation fails
                 return ("error", 503, _memory_message(label, self.limits))
@@ -388,11 +388,11 @@ class QueryPool:
             return head[:3]
         return head + (Body(self, worker, release, self.limits.timeout),)
 
-    def _replace(self, worker) -> int | None:
+    def _replace(self, worker, died: bool = False) -> int | None:
         """Kill `worker` (if it still runs), start a fresh one in its place; the old one's exit code."""
         proc, conn = worker
-        if proc.exitcode is None:
-            proc.join(0.5)  # a worker that has just died: let its exit code be read
+        if died and proc.exitcode is None:
+            proc.join(0.5)  # its pipe closed as it died: let its exit code be read
         code = proc.exitcode
         proc.kill()
         proc.join()
@@ -667,7 +667,8 @@ def _protocol(read_timeout: float):
             self._read_timer = None
             if self.transport.is_closing() or self.conn.their_state in (h11.DONE, h11.MUST_CLOSE, h11.CLOSED):
                 return
-            if self.cycle is None or not self.cycle.response_started:
+            started = self.conn.their_state is not h11.IDLE or bool(self.conn.trailing_data[0])
+            if started and (self.cycle is None or not self.cycle.response_started):  # idle: just close
                 msg = f"request not received within {read_timeout:g} s; send the headers and body at once\n".encode()
                 self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
                                      b"connection: close\r\ncontent-length: " + str(len(msg)).encode() + b"\r\n\r\n" + msg)
