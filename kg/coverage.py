@@ -46,7 +46,7 @@ def coverage(analysed: list[AnalysedDoc], facts: list[Fact]) -> dict:
                    for n, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
         named: dict[int, set[str]] = {}
         for m in ad.mentions:
-            if m.layer == "entity" and m.rule != "voice.pronoun":
+            if m.layer == "entity" and m.rule not in ("voice.pronoun", "voice.body"):
                 named.setdefault(m.sent, set()).add(m.entity)
         silent = [{"sentence": i, "begin": sents[i].start, "end": sents[i].end, "entities": len(ents), "text": quote(i)}
                   for i, ents in sorted(named.items()) if len(ents) >= 2 and i not in told.get(ad.doc.id, set())]

@@ -27,6 +27,7 @@ LEADING_CONDITION = re.compile(r"\W*(?:If|Unless|Should|Were|Provided|In case)\b
 OF_BEFORE = re.compile(r"\bof\s+$")
 NEAR_BEFORE = re.compile(r"\b(?:near|outside)\s+$")
 CONDITION_AFTER = re.compile(r"\s*,?\s*(?:conditional (?:on|upon)|subject to|provided (?:that|it)|only if|if|unless)\b", re.I)
+LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|as well as\s+)?|\s+and\s+|\s+as well as\s+)(?:the\s+)?", re.I)
 MODAL_AFTER = re.compile(r"\s+(would|could|might|may|will|shall)\b", re.I)
 PREPOSITION_BEFORE = re.compile(r"\b(?:to|of|with|against|at|in|into|from|for|on|toward|towards|between|about|over|unlike|except)\s+(?:the\s+)?$", re.I)
 # "Foreign Ministers of the Alliance", "members of the NRC": the people of a body act as the body
@@ -121,7 +122,7 @@ class Extractor:
         seen = set()
         sents = {s.index: s for s in ad.sentences}
         for m in ad.mentions:
-            if m.layer == "date" or m.rule == "voice.pronoun" or m.entity in seen:
+            if m.layer == "date" or m.rule in ("voice.pronoun", "voice.body") or m.entity in seen:
                 continue
             seen.add(m.entity)
             ev = self._evidence(ad, sents[m.sent], m.rule)
@@ -261,19 +262,33 @@ class Extractor:
         whole = read_phrase(ad.doc.text, t1, end, ph, cut=False) or span
         inside = [m for m in mentions if m.layer != "date" and a <= m.start and m.end <= whole[1]
                   and (m.start, m.end) not in used and m.entity not in spec.exclude]
+        listed = self._listed(spec, ad.doc.text, mentions, whole[1])
         for m in inside:  # "regretted Russia's decision to suspend the CFE Treaty": the treaty
             if m.cls in spec.phrase_names:
-                return [self._binding(m)]
+                return [self._binding(m)] + listed
         for m in inside:
             if m.start == a and m.end == b and (spec.classes is None or m.cls in spec.classes):
-                return [self._binding(m)]
+                return [self._binding(m)] + listed
         words = " ".join(ad.doc.text[a:b].split())
         slug = slugify(words)[:80].strip("-")
         if not slug:
             return None
         folder = self.book.folders.get(spec.phrase, "issue")
         m = Mention(a, b, sent.index, ad.doc.text[a:b], f"~{folder}/{slug}", spec.phrase, "phrase", rule_id, None, words)
-        return [self._binding(m)]
+        return [self._binding(m)] + listed
+
+    def _listed(self, spec: ArgSpec, text: str, mentions, end: int) -> list[Binding]:
+        """Named things listed right after the words: '... the Lisbon Joint Statement, the Rome
+        Declaration and the Founding Act' (each of the phrase's `names` classes)."""
+        out = []
+        for m in mentions:
+            if m.start < end or m.layer == "date":
+                continue
+            if not LIST_GAP.fullmatch(text, end, m.start) or m.cls not in spec.phrase_names:
+                break
+            out.append(self._binding(m))
+            end = m.end
+        return out
 
     def _binding(self, m: Mention) -> Binding:
         if m.layer == "date":

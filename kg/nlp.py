@@ -57,6 +57,15 @@ def _rank(token: str) -> int:
     return 1 if letters[0].isupper() else 0
 
 
+def filter_spans_ix(spans) -> list[tuple[int, int]]:
+    """The longest of overlapping (start, end) token spans, earliest first."""
+    out: list[tuple[int, int]] = []
+    for st, en in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
+        if all(en <= a or st >= b for a, b in out):
+            out.append((st, en))
+    return sorted(out)
+
+
 def case_fits(text_tokens: list[str], alias_tokens: list[str]) -> bool:
     """The text is written in the alias's case or a higher one (Title, ALL CAPS), never lower.
     Acronyms of four letters or more also match in title case ("Nato")."""
@@ -100,6 +109,10 @@ class Analyser:
         self.layer_of = {e.id: e.layer for e in book.entities.values()}
         self.pronouns = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.pronouns.add("voice", list(self.nlp.tokenizer.pipe(sorted(VOICE_PRONOUNS))))
+        self.bodies = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        if match and match.voice_bodies:
+            self.bodies.add("body", list(self.nlp.tokenizer.pipe(
+                b for v in match.voice_bodies for b in {v, v[:1].upper() + v[1:]})))
         self.titles = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         if match:
             self.titles.add("title", list(self.nlp.tokenizer.pipe(match.titles)))
@@ -116,7 +129,8 @@ class Analyser:
         sentences: list[Sentence] = []
         starts: list[int] = []  # sentence start offsets, for sentence_at
         mentions: list[Mention] = []
-        voice = self.book.entities.get(doc.voice) if doc.voice else self._body_voice(mtext)
+        speaks_for = None if doc.voice else self._body_voice(mtext)  # the body a statement's authors name
+        voice = self.book.entities.get(doc.voice) if doc.voice else speaks_for
         boilerplate = [rx for _, rx in self.book.boilerplate]
         kept: list[tuple[int, Doc, set[int]]] = []  # (line start, spaCy doc, tokens taken by entities)
         local: dict[str, tuple[int, str, str, str | None]] = {}  # surname/abbreviation -> (from, entity, class, label)
@@ -179,6 +193,13 @@ class Analyser:
                 for _, st, en in self.pronouns(sdoc):
                     if st not in taken and line.texts[st] != "US":
                         add(ls, *line.chars(st, en), voice.id, voice.cls, "entity", "voice.pronoun")
+            if speaks_for is not None:  # "Ministers reaffirmed ...": the body's members, as the statement calls them
+                for st, en in filter_spans_ix((st, en) for _, st, en in self.bodies(sdoc)):
+                    w = line.texts
+                    if taken & set(range(st, en)) or (st > 0 and st - 1 in taken) or (en < len(w) and w[en] == "of"):
+                        continue  # "NRC Foreign Ministers", "the Ministers of the NRC": the text names whose
+                    add(ls, *line.chars(st, en), speaks_for.id, speaks_for.cls, "entity", "voice.body")
+                    taken.update(range(st, en))
             kept.append((line, taken, covered))
         # Second pass: surnames and abbreviations the document introduced, after their introduction.
         if local:

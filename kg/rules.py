@@ -244,6 +244,7 @@ class Matching:
     ship_prefixes: frozenset[str]
     phrases: "Phrases | None" = None
     body_voice: re.Pattern | None = None  # "we, the Foreign Ministers of <name>": whose voice "we" is
+    voice_bodies: tuple[str, ...] = ()  # "Ministers", ...: the members of that body, named by what they are
 
     @property
     def name_words(self) -> frozenset[str]:
@@ -317,7 +318,7 @@ def load_matching(path: Path) -> Matching:
                     tuple(words("titles")), frozenset(words("role_nouns")), frozenset(words("particles")),
                     frozenset(words("not_names", data)), {str(k): v for k, v in heads.items()},
                     frozenset(words("ship_prefixes", names)), _load_phrases(path, data.get("phrases")),
-                    _body_voice(words("voice_bodies", data)))
+                    _body_voice(words("voice_bodies", data)), tuple(words("voice_bodies", data)))
 
 
 def _body_voice(bodies: list[str]) -> re.Pattern | None:

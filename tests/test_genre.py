@@ -513,3 +513,13 @@ def test_a_statement_speaks_for_the_body_its_authors_name():
 def test_a_former_office_in_an_apposition_is_no_role():
     _, facts = facts_of("Dmitry Rogozin, Russia's former NATO envoy and current deputy prime minister, said it.", "2014-04-01")
     assert not [o for s, p, o in asserted(facts) if p == KG.role and "envoy" in str(o)]
+
+
+def test_ministers_of_a_statement_and_a_list_of_agreements():
+    text = ("The Foreign Ministers of the NATO-Russia Council (NRC) met today in Brussels.\n\nMinisters reaffirmed all "
+            "the principles contained in the Lisbon Joint Statement, the Rome Declaration and the Founding Act.")
+    _, facts = facts_of(text, "2012-04-19")
+    a = asserted(facts)
+    abouts = {o for s, p, o in a if p == KG.about}
+    assert {ID["agreement/rome-declaration"], ID["agreement/founding-act"]} <= abouts
+    assert {o for s, p, o in a if p == KG.holder} == {ID["org/nato-russia-council"]}
