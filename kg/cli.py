@@ -209,7 +209,7 @@ def cmd_serve(args) -> int:
                       "and --workers >= 1")
     if args.worker_memory < 128 or args.max_response < 1024 or args.read_timeout <= 0 or args.per_client < 0:
         raise KGError("serve: --worker-memory must be >= 128 (MiB), --max-response >= 1024, --read-timeout > 0 "
-                      "and --per-client >= 1")
+                      "and --per-client >= 1 (0: workers minus one)")
     if args.graph:
         store = _store(args)
         beside = Path(args.graph).parent / GRAPH_PAGE
