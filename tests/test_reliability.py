@@ -128,3 +128,16 @@ def test_a_killed_worker_is_replaced_and_the_next_query_answers(trig):
         assert len(workers_of(s)) == 2
     finally:
         s.stop()
+
+
+def test_a_client_that_stops_reading_its_answer_does_not_keep_the_worker(trig):
+    s = Server("--graph", str(trig), "--store", "oxigraph", "--timeout", "2", "--per-client", "2")
+    try:
+        before = workers_of(s)
+        sock = send_and_leave_open(s.host, s.port, doubling(11), source="127.0.0.5")  # 24 MiB, never read
+        time.sleep(4.5)
+        assert len(set(workers_of(s)) - set(before)) == 1  # its worker was replaced after 2 s without progress
+        assert ask(s) < 2
+        sock.close()
+    finally:
+        s.stop()
