@@ -447,9 +447,9 @@ def parser() -> argparse.ArgumentParser:
     pa.add_argument("--limit", type=int, default=3, help="at most this many shortest paths (default 3)")
     sv = command("serve", "a read-only SPARQL endpoint with a query page and the graph page",
                  "Serve the graph over HTTP: a SPARQL 1.1 Protocol endpoint at /sparql (GET, POST form, POST "
-                 "application/sparql-query; SPARQL JSON, XML, CSV, TSV, Turtle, N-Triples or JSON-LD by Accept), "
-                 "a query page at / and the graph page at /graph. Read-only: Update, SERVICE, FROM and LOAD are "
-                 "refused; each query has a time limit and a row cap.\n\n"
+                 "application/sparql-query; SPARQL JSON, XML, CSV, TSV, Turtle, N-Triples, JSON-LD, RDF/XML, N-Quads "
+                 "or TriG by Accept), a query page at / and the graph page at /graph. Read-only: Update, SERVICE, FROM "
+                 "and LOAD are refused; each query has a time and a memory limit, each answer a row and a byte cap.\n\n"
                  "Examples:\n  nrkg serve\n  nrkg serve --graph out/nato-russia.trig --store oxigraph --port 8080\n"
                  "  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT ?s WHERE { ?s a kg:State }' "
                  "http://127.0.0.1:8000/sparql", extra=[store])
