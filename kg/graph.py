@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS, XSD
 
 from kg.extract import entity_iri
@@ -62,6 +62,12 @@ def graph_quads(docs: list[Document], facts: list[Fact], book: Rulebook, ontolog
     g_onto, g_vocab = graph(G_ONTOLOGY), graph(G_VOCAB)
     onto = Graph()
     onto.parse(ontology, format="turtle")
+    if any(isinstance(t, BNode) for triple in onto for t in triple):
+        # blank nodes (the list of a property chain) get ids from their structure, not from the
+        # parser's random ones: the same ontology gives the same bytes
+        from rdflib.compare import to_canonical_graph
+
+        onto = to_canonical_graph(onto)
     for s, p, o in onto:
         yield s, p, o, g_onto
 
