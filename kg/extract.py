@@ -28,6 +28,7 @@ OF_BEFORE = re.compile(r"\bof\s+$")
 NEAR_BEFORE = re.compile(r"\b(?:near|outside)\s+$")
 CONDITION_AFTER = re.compile(r"\s*,?\s*(?:conditional (?:on|upon)|subject to|provided (?:that|it)|only if|if|unless)\b", re.I)
 LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|as well as\s+)?|\s+and\s+|\s+as well as\s+)(?:the\s+)?", re.I)
+PRONOUNS = {"it", "them", "him", "her", "us", "me", "you", "they", "we", "he", "she", "itself", "themselves"}
 MODAL_AFTER = re.compile(r"\s+(would|could|might|may|will|shall)\b", re.I)
 PREPOSITION_BEFORE = re.compile(r"\b(?:to|of|with|against|at|in|into|from|for|on|toward|towards|between|about|over|unlike|except)\s+(?:the\s+)?$", re.I)
 # "Foreign Ministers of the Alliance", "members of the NRC": the people of a body act as the body
@@ -145,8 +146,10 @@ class Extractor:
         per_arg: list[list[tuple[str, Binding | None]]] = []
         used: set[tuple[int, int]] = set()
         named_events = [(m.start, m.end) for m in mentions if m.layer == "topic" and m.cls in EVENT_CLASSES]
+        # a judgment read ahead of the trigger ("considers the treaty outdated") ends the words it is about
+        stop = trig.start("role") if "role" in trig.re.groupindex and trig.start("role") >= t1 else None
         for spec in rule.args:
-            found = self._phrase(spec, ad, sent, mentions, t1, used, rule.id) if spec.phrase else None
+            found = self._phrase(spec, ad, sent, mentions, t1, used, rule.id, stop) if spec.phrase else None
             if found is None:
                 found = self._bind(spec, ad, mentions, t0, t1, used, named_events)
             if not found and spec.resolve == "actor" and PRONOUN_SUBJECT.search(ad.doc.text, max(sent.start, t0 - 25), t0):
@@ -249,12 +252,13 @@ class Extractor:
             out.append(self._binding(m))
         return out
 
-    def _phrase(self, spec: ArgSpec, ad, sent: Sentence, mentions, t1: int, used, rule_id: str) -> list[Binding] | None:
+    def _phrase(self, spec: ArgSpec, ad, sent: Sentence, mentions, t1: int, used, rule_id: str,
+                stop: int | None = None) -> list[Binding] | None:
         """The words right after the trigger ("opposes NATO's decision to revoke ..."): a thing of the
         spec's `names` classes named in them, else the one named thing they consist of, else a node of
         the phrase class labelled with the words. None when no words follow (the usual search then)."""
         ph = self.book.matching.phrases
-        end = min([sent.end] + [m.start for m in mentions if m.layer == "date" and m.start >= t1])  # a date ends them
+        end = min([sent.end, stop or sent.end] + [m.start for m in mentions if m.layer == "date" and m.start >= t1])  # a date ends them
         span = read_phrase(ad.doc.text, t1, end, ph) if ph is not None else None
         if span is None:
             return None
@@ -521,8 +525,8 @@ def read_phrase(text: str, start: int, end: int, ph, cut: bool = True) -> tuple[
     words = list(PHRASE_WORD.finditer(text, start, stop))
     while words and (words[0].group(0).lower() in ph.drop_first):
         words.pop(0)
-    if not words or words[0].group(0).lower() in ph.prepositions:
-        return None
+    if not words or words[0].group(0).lower() in ph.prepositions or words[0].group(0).lower() in PRONOUNS:
+        return None  # "regard it as ...": what "it" is, the words do not say
     if cut and len(words) > ph.max_words:
         at = [i for i, w in enumerate(words[:ph.max_words + 1]) if i >= 3 and w.group(0).lower() in ph.prepositions]
         words = words[:at[-1] if at else ph.max_words]

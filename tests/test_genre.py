@@ -523,3 +523,20 @@ def test_ministers_of_a_statement_and_a_list_of_agreements():
     abouts = {o for s, p, o in a if p == KG.about}
     assert {ID["agreement/rome-declaration"], ID["agreement/founding-act"]} <= abouts
     assert {o for s, p, o in a if p == KG.holder} == {ID["org/nato-russia-council"]}
+
+
+@pytest.mark.parametrize("text,stance,about", [
+    ("Russia considers the 1990 CFE Treaty outdated since it ignores the end of the Warsaw Pact.", "opposes", "agreement/cfe-treaty"),
+    ("Moscow regards NATO enlargement as a threat to its security.", "opposes", "dispute/nato-enlargement"),
+    ("The United States considers Russia a strategic partner.", "supports", "state/russia"),
+])
+def test_a_judgment_is_a_stance(text, stance, about):
+    _, facts = facts_of(text, "2007-07-14")
+    a = asserted(facts)
+    (pos,) = {s for s, p, o in a if p == KG.stance and o == KG[stance]}
+    assert {o for s, p, o in a if s == pos and p == KG.about} == {ID[about]}
+
+
+def test_a_pronoun_is_not_what_a_position_is_about():
+    _, facts = facts_of("We still regard it as a useful channel for consultations.", "2016-04-20")
+    assert not [o for s, p, o in asserted(facts) if p == KG.about]
