@@ -540,3 +540,13 @@ def test_a_judgment_is_a_stance(text, stance, about):
 def test_a_pronoun_is_not_what_a_position_is_about():
     _, facts = facts_of("We still regard it as a useful channel for consultations.", "2016-04-20")
     assert not [o for s, p, o in asserted(facts) if p == KG.about]
+
+
+@pytest.mark.parametrize("text,role", [
+    ("The statement was read by NATO Deputy Secretary General Sergio Balanzino.", "Deputy Secretary General"),
+    ("Former President Boris Yeltsin spoke at the ceremony.", None),
+])
+def test_an_office_inside_a_longer_or_former_title_is_not_the_role(text, role):
+    _, facts = facts_of(text, "1999-06-23")
+    roles = {str(o) for s, p, o in asserted(facts) if p == KG.role}
+    assert roles == ({role} if role else set())
