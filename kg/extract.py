@@ -338,20 +338,35 @@ class Extractor:
         Russian MFA) stands for the state. A person with no known affiliation stands for themself.
         """
         if b is None or b.mention is None or b.mention.cls != "Person":
-            return b, self._sayer(ad, sent, mentions)
+            sayer = self._sayer(ad, sent, mentions)
+            if b is not None and sayer is not None and sayer.mention is not None and sayer.mention.cls == "Person":
+                for_whom = self._serves(sayer, ad)
+                theirs = {for_whom.iri, self._iri(self._country_of(for_whom.slug))} if for_whom is not None else set()
+                named = {self._iri(m.entity) for m in mentions if m.layer == "entity" and m.cls != "Person"}
+                if theirs and b.iri not in theirs and theirs & named:
+                    return b, None  # "NATO welcomed ..., Russian Foreign Minister Lavrov said": not NATO's voice
+            return b, sayer
         person = b
-        if person.iri in self._affil:
-            eid = self._affil[person.iri]
-        else:
-            ent = self.book.entities.get(b.mention.entity)
-            eid = ent.affiliation_at(ad.doc.date.value if ad.doc.date else None) if ent else None
-        actor = self._entity_binding(eid)
+        actor = self._serves(person, ad)
         if actor is None:
             return person, person
         ent = self.book.entities.get(actor.slug)
         if ent is not None and ent.country:
             actor = self._entity_binding(ent.country) or actor
         return actor, person
+
+    def _serves(self, person: Binding, ad) -> Binding | None:
+        """Whom a person serves: from this document's role facts, else the gazetteer's dated roles."""
+        if person.iri in self._affil:
+            eid = self._affil[person.iri]
+        else:
+            ent = self.book.entities.get(person.mention.entity) if person.mention is not None else None
+            eid = ent.affiliation_at(ad.doc.date.value if ad.doc.date else None) if ent else None
+        return self._entity_binding(eid)
+
+    def _country_of(self, eid: str) -> str:
+        ent = self.book.entities.get(eid)
+        return ent.country if ent is not None and ent.country else eid
 
     def _detect_mode(self, ad, sent: Sentence, t0: int, t1: int, env, rule: RelationRule) -> str:
         start = t0

@@ -57,6 +57,12 @@ def _rank(token: str) -> int:
     return 1 if letters[0].isupper() else 0
 
 
+# A sentence that speaks of what is to come: a month later in the year than its document's date
+# is then this year's; otherwise it is last year's ("ministers met in December", written in January).
+FUTURE = re.compile(r"\b(?:will|shall|next|upcoming|forthcoming|scheduled|planned|plans?|planning|expected|to be held|"
+                    r"is to|are to|intends?|would|due to|set to|later this year)\b|['’]ll\b", re.I)
+
+
 def filter_spans_ix(spans) -> list[tuple[int, int]]:
     """The longest of overlapping (start, end) token spans, earliest first."""
     out: list[tuple[int, int]] = []
@@ -428,6 +434,11 @@ class Analyser:
                 if sent is None or en > sent.end:
                     continue
                 value = resolve_date(rule, m.groupdict(), doc.date)  # None: left undated, and reported
+                if (value is not None and rule.resolve == "doc-year" and value.value[:7] > doc.date.value[:7]
+                        and len(doc.date.value) >= 7 and "this year" not in m.group(0)
+                        and not FUTURE.search(doc.text, sent.start, sent.end)):
+                    # "met on this issue in December", written in January: last December
+                    value = DateValue(f"{doc.date.year - 1:04d}{value.value[4:]}", value.precision, value.qualifier)
                 out.append(Mention(st, en, sent.index, m.group(0), "date", "Date", "date", rule.id, value))
         return out
 

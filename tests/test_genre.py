@@ -132,7 +132,7 @@ def test_founding_suspension_and_resumption_each_dated():
 @pytest.mark.parametrize("text,entity", [
     ("Operation ACTIVE ENDEAVOUR patrols the Mediterranean.", "operation-active-endeavour"),
     ("The frigate RFS LADNIY joined the patrol.", None),
-    ("Russia's Ministry of Foreign Affairs said so.", "russia"),
+    ("Russia's Ministry of Foreign Affairs said so.", "russian-mfa"),
     ("the NATO–Russia Council met", "nato-russia-council"),
     ("Nato allies met", "nato"),
 ])
@@ -550,3 +550,35 @@ def test_an_office_inside_a_longer_or_former_title_is_not_the_role(text, role):
     _, facts = facts_of(text, "1999-06-23")
     roles = {str(o) for s, p, o in asserted(facts) if p == KG.role}
     assert roles == ({role} if role else set())
+
+
+@pytest.mark.parametrize("text,date,want", [
+    ("NATO foreign ministers met on this issue in December.", "2019-01-25", "2018-12"),  # a past month later in the year
+    ("The NATO-Russia Council met in Brussels on 13 June.", "2019-01-25", "2018-06-13"),
+    ("The NATO-Russia Council met in Brussels on 13 June.", "2019-07-25", "2019-06-13"),
+])
+def test_a_month_later_than_the_document_is_last_years_unless_the_sentence_looks_ahead(text, date, want):
+    _, facts = facts_of(text, date)
+    assert {str(o) for s, p, o in asserted(facts) if p == KG.date} == {want}
+
+
+def test_what_one_side_welcomes_is_not_stated_by_the_other_sides_minister():
+    _, facts = facts_of("NATO welcomed the seven new members, but Russian Foreign Minister Sergey Lavrov said "
+                        "Moscow was worried.", "2004-04-02")
+    a = asserted(facts)
+    (pos,) = {s for s, p, o in a if p == KG.holder and o == ID["org/nato"]}
+    assert not [o for s, p, o in a if s == pos and p == KG.statedBy]
+
+
+@pytest.mark.parametrize("text", [
+    "Georgia can become a member of the alliance.",
+    "Russia joined the alliance's Partnership for Peace programme.",
+])
+def test_membership_that_may_come_or_of_a_programme_is_not_membership(text):
+    _, facts = facts_of(text, "2008-04-03")
+    assert not [t for t in asserted(facts) if t[1] == KG.memberOf]
+
+
+def test_agreeing_that_a_treaty_is_violated_adopts_nothing():
+    _, facts = facts_of("Allies agreed that Russia's SSC-8 system violates the INF Treaty.", "2019-01-25")
+    assert not events(facts, "Adoption")
