@@ -153,9 +153,11 @@ def cmd_suggest(args) -> int:
 
 
 def cmd_viz(args) -> int:
-    from kg.serialize import atomic_write
+    from kg.serialize import atomic_write, check_folder
     from kg.viz import add_timeline, focus, page_data, render
 
+    out = Path(args.out)
+    check_folder(out.parent, out)  # before the build: a bad --out fails at once
     result = _build(args)
     data = add_timeline(page_data(result.docs, result.facts, result.book), result.store(), result.book)
     title = "NATO-Russia knowledge graph"
@@ -247,8 +249,12 @@ def cmd_push(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from kg.serialize import atomic_write, atomic_write_all, serialize
+    from kg.serialize import atomic_write, atomic_write_all, check_folder, serialize
 
+    if args.format == "csv" and args.output == "-":
+        raise KGError("--format csv writes two files (nodes and edges); give -o a file name, not -")
+    if args.output != "-":
+        check_folder(Path(args.output).parent, Path(args.output))  # before the build; a bad -o creates nothing
     result = _build(args)
     if args.format in ("graphml", "csv"):
         from kg import tables
@@ -256,8 +262,6 @@ def cmd_export(args) -> int:
 
         entity_graph = page_data(result.docs, result.facts, result.book, max_evidence=0)
         if args.format == "csv":
-            if args.output == "-":
-                raise KGError("--format csv writes two files (nodes and edges); give -o a file name, not -")
             nodes_path, edges_path = tables.csv_paths(Path(args.output))
             nodes_csv, edges_csv = tables.csv_tables(entity_graph)
             atomic_write_all({nodes_path: nodes_csv, edges_path: edges_csv})

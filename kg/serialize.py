@@ -31,6 +31,51 @@ FORMATS = ("ttl", "trig", "nt", "jsonld")
 TEMP_SUFFIX = ".nrkg-tmp"
 
 
+def check_folder(folder: Path, target: Path | None = None) -> bool:
+    """Whether `folder` must be created for an output (`target`, named in errors); a one-line
+    error if it cannot be.
+
+    nrkg creates at most the last folder of an output path, as `mkdir` without -p does: `-o
+    out/g.ttl` creates `out/` in an existing folder, but `-o /nonexistent/dir/g.ttl` is an error
+    and creates nothing (a typo in a path should not leave a tree of folders behind).
+    """
+    folder = Path(folder)
+    name = f"{target}: " if target is not None else ""
+    if folder.is_dir():
+        return False
+    if folder.exists():
+        raise KGError(f"{name}{folder} is not a folder, so nothing can be written inside it; choose another output path")
+    parent = folder.parent
+    if not parent.is_dir():
+        raise KGError(f"{name}no folder {folder}, nor {parent} to create it in; create it first (mkdir -p {folder}) "
+                      "or choose another output path")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise KGError(f"{name}no folder {folder}, and {parent} is not writable to create it in; choose another "
+                      "output path")
+    return True
+
+
+def make_folder(folder: Path) -> bool:
+    """Create `folder` if `check_folder` allows it; True if it was created here (the caller removes it on failure)."""
+    if not check_folder(folder):
+        return False
+    try:
+        Path(folder).mkdir()
+    except FileExistsError:
+        return False  # made meanwhile by someone else: theirs, not ours to remove
+    except OSError as exc:
+        raise KGError(f"{folder}: cannot create this folder ({exc.strerror}); choose another output path") from None
+    return True
+
+
+def remove_if_empty(folder: Path) -> None:
+    """Undo `make_folder` after a failure: remove the folder if nothing is in it."""
+    try:
+        os.rmdir(folder)
+    except OSError:
+        pass
+
+
 def atomic_write(path: Path, data: str | bytes) -> None:
     atomic_write_all({Path(path): data})
 
@@ -44,12 +89,16 @@ def atomic_write_all(files: dict[Path, str | bytes | Iterable[str]]) -> None:
     process that was killed outright.
     """
     staged: list[tuple[str, Path]] = []
+    created: list[Path] = []  # folders made here, removed again if the write fails
+    for path in files:
+        check_folder(path.parent, path)  # before anything is written: a bad path leaves nothing behind
     path = next(iter(files))  # the file being written or moved, for the error message
     try:
         umask = os.umask(0)
         os.umask(umask)
         for path, data in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if make_folder(path.parent):
+                created.append(path.parent)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
             staged.append((tmp, path))
             os.fchmod(fd, 0o666 & ~umask)
@@ -67,6 +116,8 @@ def atomic_write_all(files: dict[Path, str | bytes | Iterable[str]]) -> None:
         for tmp, _ in staged:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+        for folder in reversed(created):
+            remove_if_empty(folder)
         if isinstance(exc, OSError):
             raise KGError(f"{path}: cannot write ({exc.strerror or exc}); check the folder's permissions and free disk "
                           "space; the previous outputs are unchanged") from None
@@ -91,11 +142,14 @@ def output_lock(folder: Path):
     import fcntl
 
     folder = Path(folder)
+    created = make_folder(folder)  # only the last folder of the path, and removed again if the build fails
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
+        if created:
+            remove_if_empty(folder)
         raise KGError(f"{folder}: cannot use this output folder ({exc.strerror}); choose another --out") from None
+    done = False
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -103,8 +157,11 @@ def output_lock(folder: Path):
             raise KGError(f"{folder}: another nrkg build is writing here; wait for it to finish, or pass another "
                           "--out") from None
         yield
+        done = True
     finally:
         os.close(fd)
+        if created and not done:
+            remove_if_empty(folder)  # a failed build leaves no new folder behind
 
 
 def _bound(g: Graph) -> Graph:

@@ -93,3 +93,86 @@ def test_export_graphml_and_csv_read_back(tmp_path):
     assert (tmp_path / "g.edges.csv").read_bytes() == first
     r = run_cli("export", "--format", "csv", "-o", "-")
     assert r.returncode == 2 and "two files" in r.stderr
+
+
+# --- issue 12: the CLI tried as a new user would ---------------------------------------------
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from types import SimpleNamespace
+
+from conftest import ROOT
+
+
+@pytest.fixture
+def nrkg(built, monkeypatch, capsys):
+    """`nrkg ARGS` in this process, on the session's build of the seeds (no extraction per call)."""
+    from kg import cli
+
+    monkeypatch.setattr(cli, "_build", lambda args: built)
+
+    def run(*args):
+        handler = signal.getsignal(signal.SIGTERM)
+        try:
+            rc = cli.main(list(args))
+        except SystemExit as exc:  # argparse's usage errors and --help
+            rc = exc.code
+        finally:
+            signal.signal(signal.SIGTERM, handler)
+        out, err = capsys.readouterr()
+        return SimpleNamespace(returncode=rc, stdout=out, stderr=err)
+
+    return run
+
+
+def one_line_error(r, *words):
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    for w in words:
+        assert w in r.stderr, r.stderr
+
+
+def test_export_into_a_missing_folder_chain_is_an_error_that_creates_nothing(tmp_path):
+    target = tmp_path / "nonexistent" / "dir" / "x.ttl"
+    r = run_cli("export", "--format", "ttl", "-o", str(target))
+    one_line_error(r, str(target), "mkdir -p")
+    assert "Wrote" not in r.stderr + r.stdout
+    assert not (tmp_path / "nonexistent").exists()
+
+
+def test_export_creates_one_missing_folder_as_the_readme_says(nrkg, tmp_path):
+    r = nrkg("export", "--format", "nt", "-o", str(tmp_path / "new" / "g.nt"))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "new" / "g.nt").stat().st_size > 100_000
+
+
+def test_a_failed_build_leaves_no_new_folder(tmp_path):
+    r = run_cli("build", "--seeds", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o"))
+    one_line_error(r, "seeds folder not found")
+    assert not (tmp_path / "o").exists()
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "bad.txt").write_bytes(b"\x00\x01\x02 not text \xff\xfe")
+    r = run_cli("build", "--seeds", str(seeds), "--out", str(tmp_path / "o2"))
+    one_line_error(r, "bad.txt")
+    assert not (tmp_path / "o2").exists()
+    r = run_cli("build", "--out", str(tmp_path / "a" / "b"))
+    one_line_error(r, str(tmp_path / "a" / "b"))
+    assert not (tmp_path / "a").exists()
+
+
+def test_a_failed_write_removes_the_folder_it_created(tmp_path, monkeypatch):
+    from kg.errors import KGError
+    from kg.serialize import atomic_write_all
+
+    def full(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(KGError, match="No space left"):
+        atomic_write_all({tmp_path / "new" / "a.ttl": "a", tmp_path / "new" / "b.ttl": "b"})
+    assert not (tmp_path / "new").exists()
