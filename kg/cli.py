@@ -478,7 +478,8 @@ def parser() -> argparse.ArgumentParser:
                     help="time a client has to send a request's headers and body, or 408 and the connection is "
                          "closed (default 10 s)")
     sv.add_argument("--cors", action="store_true", help="allow cross-origin requests from any web page (off by default)")
-    sv.add_argument("-q", "--quiet", action="store_true", help="no access log")
+    sv.add_argument("-q", "--quiet", action="store_true",
+                    help="no access log (by default one line per request on stderr: time, client, request, status)")
 
     pu = command("push", "load the graph into a triplestore (SPARQL 1.1 Graph Store Protocol)",
                  "Send every named graph to a store's Graph Store endpoint with PUT ?graph=IRI (replacing what "

@@ -677,6 +677,30 @@ def _protocol(read_timeout: float):
     return ReadDeadline
 
 
+def log_config(quiet: bool = False) -> dict:
+    """uvicorn's logging: its own messages from warnings up, and (unless quiet) an access log of one
+    line per request on stderr (stdout holds the banner): time, client, request line, status."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "default": {"()": "uvicorn.logging.DefaultFormatter", "fmt": "%(levelprefix)s %(message)s",
+                        "use_colors": False},
+            "access": {"()": "uvicorn.logging.AccessFormatter", "use_colors": False, "datefmt": "%Y-%m-%dT%H:%M:%S",
+                       "fmt": '%(asctime)s %(client_addr)s "%(request_line)s" %(status_code)s'},
+        },
+        "handlers": {
+            "default": {"formatter": "default", "class": "logging.StreamHandler", "stream": "ext://sys.stderr"},
+            "access": {"formatter": "access", "class": "logging.StreamHandler", "stream": "ext://sys.stderr"},
+        },
+        "loggers": {
+            "uvicorn": {"handlers": ["default"], "level": "WARNING", "propagate": False},
+            "uvicorn.error": {"level": "WARNING"},
+            "uvicorn.access": {"handlers": [] if quiet else ["access"], "level": "INFO", "propagate": False},
+        },
+    }
+
+
 def serve(store, *, host: str = "127.0.0.1", port: int = 8000, limits: Limits = Limits(),
           graph_page: str | None = None, cors: bool = False, quiet: bool = False) -> None:
     import uvicorn
@@ -711,7 +735,7 @@ def serve(store, *, host: str = "127.0.0.1", port: int = 8000, limits: Limits = 
     if not loopback:
         print(f"nrkg: warning: listening on {host}, reachable from other machines; the endpoint has no authentication",
               file=sys.stderr, flush=True)
-    config = uvicorn.Config(app, log_level="warning", access_log=not quiet, lifespan="on",
+    config = uvicorn.Config(app, log_config=log_config(quiet), log_level=None, access_log=not quiet, lifespan="on",
                             http=_protocol(limits.read_timeout))
     try:
         uvicorn.Server(config).run(sockets=[sock])

@@ -129,6 +129,13 @@ def nrkg(built, monkeypatch, capsys):
     return run
 
 
+@pytest.fixture(scope="module")
+def trig(built, tmp_path_factory):
+    path = tmp_path_factory.mktemp("built") / "nato-russia.trig"
+    path.write_text(built.serialized("trig"), encoding="utf-8")
+    return path
+
+
 def one_line_error(r, *words):
     assert r.returncode == 2, (r.stdout, r.stderr)
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
@@ -176,3 +183,29 @@ def test_a_failed_write_removes_the_folder_it_created(tmp_path, monkeypatch):
     with pytest.raises(KGError, match="No space left"):
         atomic_write_all({tmp_path / "new" / "a.ttl": "a", tmp_path / "new" / "b.ttl": "b"})
     assert not (tmp_path / "new").exists()
+
+
+def _serve(trig, *extra):
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--graph", str(trig), "--port", "0", *extra],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        banner, deadline = "", time.monotonic() + 120
+        while "/sparql" not in banner and time.monotonic() < deadline:
+            if select.select([proc.stdout], [], [], 1)[0]:
+                banner += proc.stdout.readline()
+        url = banner.split()[2]
+        from server_util import OPENER
+
+        with OPENER.open(url + "?query=ASK%7B%7D", timeout=60) as resp:
+            assert resp.status == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    return err
+
+
+def test_serve_logs_one_line_per_request_unless_quiet(trig):
+    log = [line for line in _serve(trig).splitlines() if "/sparql" in line]
+    assert len(log) == 1 and '"GET /sparql?query=ASK%7B%7D HTTP/1.1" 200' in log[0], log
+    assert "/sparql" not in _serve(trig, "-q")
