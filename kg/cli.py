@@ -20,14 +20,25 @@ COVERAGE = {"json": "coverage.json", "md": "coverage.md"}
 
 
 def default_seeds() -> Path:
+    """./seeds if there is one, else the repository's seeds (and the command says which it used)."""
     here = Path.cwd() / "seeds"
     return here if here.is_dir() else PROJECT / "seeds"
+
+
+def seeds_folder(args) -> Path:
+    if args.seeds:
+        return Path(args.seeds)
+    folder = default_seeds()
+    if folder != Path.cwd() / "seeds":
+        print(f"nrkg: note: no ./seeds folder here, so the seeds in {folder} are used; pass --seeds DIR to choose",
+              file=sys.stderr)
+    return folder
 
 
 def _build(args):
     from kg.pipeline import build
 
-    result = build(Path(args.seeds) if args.seeds else default_seeds(), store=getattr(args, "store", "rdflib"))
+    result = build(seeds_folder(args), store=getattr(args, "store", "rdflib"))
     for w in result.warnings:
         print(f"nrkg: warning: {w}", file=sys.stderr)
     return result

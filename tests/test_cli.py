@@ -185,6 +185,22 @@ def test_a_failed_write_removes_the_folder_it_created(tmp_path, monkeypatch):
     assert not (tmp_path / "new").exists()
 
 
+def test_seeds_fallback_is_said(built, monkeypatch, capsys, tmp_path):
+    import kg.pipeline
+    from kg import cli
+
+    used = []
+    monkeypatch.setattr(kg.pipeline, "build", lambda folder, store="rdflib": used.append(folder) or built)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["stats", "--top", "1"]) == 0
+    err = capsys.readouterr().err
+    assert used == [cli.PROJECT / "seeds"]
+    assert "no ./seeds folder here" in err and str(cli.PROJECT / "seeds") in err and "--seeds" in err
+    (tmp_path / "seeds").mkdir()
+    assert cli.main(["stats", "--top", "1"]) == 0
+    assert used[-1] == tmp_path / "seeds" and capsys.readouterr().err == ""
+
+
 def _serve(trig, *extra):
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--graph", str(trig), "--port", "0", *extra],
