@@ -10,7 +10,52 @@ from types import SimpleNamespace
 
 import networkx as nx
 
-from kg.viz import PageData, find_node, undirected
+from kg.errors import KGError
+from kg.viz import PageData, undirected
+
+# How similar a name must be to be suggested for an unknown one (difflib's ratio, 0..1, compared
+# case-insensitively with the whole label or alias, and at 0.9 of the score with each of its
+# words): 0.8 takes typos and surnames ("Medvedv", "Lavrov", "Rasmusen") but not names that merely
+# share letters ("Gorbachev" and "Georgia": 0.5).
+SUGGEST_CUTOFF = 0.8
+WORD_WEIGHT = 0.9
+
+
+def _similarity(query: str, name: str) -> float:
+    from difflib import SequenceMatcher
+
+    q, n = query.strip().casefold(), name.casefold()
+    best = SequenceMatcher(None, q, n).ratio()
+    for word in n.replace("-", " ").split():
+        if len(word) >= 3:
+            best = max(best, WORD_WEIGHT * SequenceMatcher(None, q, word).ratio())
+    return best
+
+
+def similar_names(data: PageData, entity: str, n: int = 4, cutoff: float = SUGGEST_CUTOFF) -> list[str]:
+    """The labels of the entities whose label or an alias is close to `entity`, most similar
+    first (ties by label): at most n."""
+    scored = []
+    for node in data.nodes:
+        score = max(_similarity(entity, name) for name in (node["label"], *node["aliases"]))
+        if score >= cutoff:
+            scored.append((-score, node["label"]))
+    return [label for _, label in sorted(set(scored))[:n]]
+
+
+def find_entity(data: PageData, entity: str) -> dict:
+    """The node named `entity` (label or alias, case-insensitive), or a one-line error that suggests
+    similar names, or says plainly that there is none."""
+    key = entity.strip().casefold()
+    for node in data.nodes:
+        if node["label"].casefold() == key or key in (a.casefold() for a in node["aliases"]):
+            return node
+    close = similar_names(data, entity)
+    if close:
+        hint = f"did you mean {', '.join(repr(c) for c in close)}?"
+    else:
+        hint = "no entity has a similar label or alias; `nrkg query entity-names` lists them all"
+    raise KGError(f"unknown entity '{entity}': {hint}")
 
 
 def _evidence_lines(evidence: list[dict], docs: dict[str, str], more: int = 0) -> list[str]:
@@ -25,7 +70,7 @@ def _evidence_lines(evidence: list[dict], docs: dict[str, str], more: int = 0) -
 
 def explain(data: PageData, entity: str) -> str:
     """Everything the graph knows about an entity, each fact with its quote, document and rule."""
-    node = find_node(data, entity)
+    node = find_entity(data, entity)
     docs = {d["id"]: f"{d['id']} ({d['date'] or 'undated'})" for d in data.documents}
     lines = [f"{node['label']}  [{node['cls']}]  {node['iri']}"]
     if node["aliases"]:
@@ -74,7 +119,7 @@ def stats(data: PageData, top: int = 10) -> str:
 
 def paths(data: PageData, a: str, b: str, limit: int = 3) -> str:
     """The shortest connections between two entities, each hop with its evidence."""
-    na, nb = find_node(data, a), find_node(data, b)
+    na, nb = find_entity(data, a), find_entity(data, b)
     g = undirected(data)
     label = {n["id"]: n["label"] for n in data.nodes}
     docs = {d["id"]: f"{d['id']} ({d['date'] or 'undated'})" for d in data.documents}

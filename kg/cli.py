@@ -173,11 +173,12 @@ def cmd_viz(args) -> int:
     data = add_timeline(page_data(result.docs, result.facts, result.book), result.store(), result.book)
     title = "NATO-Russia knowledge graph"
     if args.focus:
-        if args.depth < 0:
-            raise KGError("--depth must be 0 or more")
-        data = focus(data, args.focus, args.depth)
-        title += f": {args.focus} and {args.depth} hop{'s' if args.depth != 1 else ''} around"
-    out = Path(args.out)
+        from kg.analysis import find_entity
+
+        depth = 1 if args.depth is None else args.depth
+        find_entity(data, args.focus)  # an unknown name: the error suggests similar ones
+        data = focus(data, args.focus, depth)
+        title += f": {args.focus} and {depth} hop{'s' if depth != 1 else ''} around"
     atomic_write(out, render(data, title))
     print(f"Wrote {out} ({len(data.nodes)} entities, {len(data.edges)} relations)")
     if args.open:
@@ -350,8 +351,39 @@ def cmd_validate(args) -> int:
     return 0 if report.conforms else 1
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line like every other nrkg error (not the usage block)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message}; see `{self.prog} --help`\n")
+
+
+def _at_least(low: int, what: str = "a whole number"):
+    """An argparse type: an integer >= low, or a usage error naming the value."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not {what}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be {low} or more, not {value}")
+        return value
+
+    return parse
+
+
+def _check(args, p: argparse.ArgumentParser) -> None:
+    """Combinations of options that cannot work, refused before any work is done."""
+    if args.command == "query" and 0 < args.width < 4:
+        p.exit(2, f"nrkg query: error: argument --width: must be 0 (never cut) or at least 4, not {args.width}; "
+                  "see `nrkg query --help`\n")
+    if args.command == "viz" and args.depth is not None and not args.focus:
+        p.exit(2, "nrkg viz: error: --depth counts hops around --focus ENTITY; give --focus too, or drop --depth; "
+                  "see `nrkg viz --help`\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="nrkg",
         description="Build, query and export the NATO-Russia knowledge graph.",
         epilog="Exit codes: 0 ok; 1 validation found violations; 2 bad input (one-line message on stderr).",
@@ -393,7 +425,7 @@ def parser() -> argparse.ArgumentParser:
                 "Examples:\n  nrkg viz --out out/graph.html\n  nrkg viz --focus RNC --depth 1 --out rnc.html --open")
     v.add_argument("--out", metavar="FILE", default="out/graph.html", help="output file (default: out/graph.html)")
     v.add_argument("--focus", metavar="ENTITY", help="only this entity (label or alias) and its neighbourhood")
-    v.add_argument("--depth", type=int, default=1, metavar="N", help="hops around --focus (default: 1)")
+    v.add_argument("--depth", type=_at_least(0), metavar="N", help="hops around --focus (default: 1; needs --focus)")
     v.add_argument("--open", action="store_true", help="open the page in the default browser")
 
     store = argparse.ArgumentParser(add_help=False)
@@ -411,6 +443,8 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--format", choices=["table", "csv", "tsv", "json", "xml"], default="table",
                    help="output format: a table, or SPARQL results as csv, tsv, json or xml (default: table)")
     q.add_argument("--list", action="store_true", help="list the named queries with their questions")
+    q.add_argument("--width", type=_at_least(0), default=60, metavar="N",
+                   help="--format table: cut values longer than N characters with ... (default 60; 0: never cut)")
 
     e = command("export", "write the graph as RDF (ttl, nt, trig, jsonld) or as GraphML or CSV",
                 "Write the whole graph in one RDF format (ttl, nt, trig, jsonld with an inline context), or the entity "
@@ -443,7 +477,8 @@ def parser() -> argparse.ArgumentParser:
     st = command("stats", "counts, centrality and components of the entity graph",
                 "Entities per class, relations per kind, degree and betweenness centrality (top N), "
                 "connected components.\n\nExample:\n  nrkg stats --top 5")
-    st.add_argument("--top", type=int, default=10, help="how many central entities to list (default 10)")
+    st.add_argument("--top", type=_at_least(1), default=10, metavar="N",
+                    help="how many central entities to list (default 10)")
 
     tl = command("timeline", "relations barometer: cooperation and conflict per year",
                 "Code every Russia-NATO and Russia-US interaction as verbal/material cooperation/"
@@ -459,7 +494,8 @@ def parser() -> argparse.ArgumentParser:
                 "Example:\n  nrkg path CSTO NATO")
     pa.add_argument("a", help="first entity (label or alias)")
     pa.add_argument("b", help="second entity (label or alias)")
-    pa.add_argument("--limit", type=int, default=3, help="at most this many shortest paths (default 3)")
+    pa.add_argument("--limit", type=_at_least(1), default=3, metavar="N",
+                    help="at most this many shortest paths (default 3)")
     sv = command("serve", "a read-only SPARQL endpoint with a query page and the graph page",
                  "Serve the graph over HTTP: a SPARQL 1.1 Protocol endpoint at /sparql (GET, POST form, POST "
                  "application/sparql-query; SPARQL JSON, XML, CSV, TSV, Turtle, N-Triples, JSON-LD, RDF/XML, N-Quads "
@@ -514,6 +550,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = parser()
     args = p.parse_args(argv)
+    _check(args, p)
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _terminated)
     if not getattr(args, "func", None):

@@ -185,6 +185,34 @@ def test_a_failed_write_removes_the_folder_it_created(tmp_path, monkeypatch):
     assert not (tmp_path / "new").exists()
 
 
+@pytest.mark.parametrize("args,words", [
+    (["stats", "--top", "-3"], ["--top", "-3", "1 or more"]),
+    (["stats", "--top", "0"], ["--top", "1 or more"]),
+    (["stats", "--top", "x"], ["--top", "'x'"]),
+    (["path", "CSTO", "NATO", "--limit", "0"], ["--limit", "1 or more"]),
+    (["viz", "--depth", "2"], ["--depth", "--focus"]),
+    (["viz", "--focus", "RNC", "--depth", "-1"], ["--depth", "0 or more"]),
+    (["query", "people", "--width", "2"], ["--width"]),
+    (["query", "people", "--format", "yaml"], ["--format", "yaml"]),
+])
+def test_bad_numbers_and_combinations_are_one_line_usage_errors(nrkg, args, words):
+    r = nrkg(*args)
+    one_line_error(r, f"nrkg {args[0]}: error:", *words)
+    assert r.stdout == ""
+
+
+def test_explain_suggests_similar_names_or_says_there_is_none(nrkg):
+    r = nrkg("explain", "Gorbachev")
+    one_line_error(r, "unknown entity 'Gorbachev'", "no entity has a similar", "entity-names")
+    assert "Georgia" not in r.stderr
+    one_line_error(nrkg("explain", "Medvedv"), "did you mean 'Dmitry Medvedev'")
+    one_line_error(nrkg("explain", "Sergei Lavrow"), "did you mean 'Sergey Lavrov'")
+    one_line_error(nrkg("explain", "Georgai"), "did you mean 'Georgia'")
+    one_line_error(nrkg("path", "NATO", "Rasmusen"), "did you mean 'Anders Fogh Rasmussen'")  # a surname, by word
+    one_line_error(nrkg("viz", "--focus", "Brussel", "--out", os.devnull), "did you mean 'Brussels'")
+    assert nrkg("explain", "rnc").stdout.startswith("NATO-Russia Council")
+
+
 def test_seeds_fallback_is_said(built, monkeypatch, capsys, tmp_path):
     import kg.pipeline
     from kg import cli
