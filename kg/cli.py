@@ -202,7 +202,16 @@ def cmd_query(args) -> int:
     from kg.sandbox import deny_network
 
     deny_network()  # from here on this process opens no network socket, whatever the query makes a store try
-    sys.stdout.write(format_result(store.query(label, text), args.format))
+    res = store.query(label, text)
+    if args.format == "table" and res.kind == "select":
+        from kg.query import short
+        from kg.tables import text_table
+
+        lines = text_table(res.vars, [[short(v) for v in row] for row in res.rows], args.width)
+        lines.append(f"({len(res.rows)} row{'s' if len(res.rows) != 1 else ''})")
+        sys.stdout.write("\n".join(lines) + "\n")
+        return 0
+    sys.stdout.write(format_result(res, args.format))
     return 0
 
 

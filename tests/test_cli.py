@@ -213,6 +213,30 @@ def test_explain_suggests_similar_names_or_says_there_is_none(nrkg):
     assert nrkg("explain", "rnc").stdout.startswith("NATO-Russia Council")
 
 
+def test_table_width(trig):
+    query = "SELECT ?quote WHERE { ?e nif:anchorOf ?quote } ORDER BY DESC(STRLEN(?quote)) ?quote LIMIT 1"
+    r = run_cli("query", query, "--graph", str(trig))
+    assert r.returncode == 0, r.stderr
+    row = r.stdout.splitlines()[2]
+    assert len(row) == 60 and row.endswith("...")
+    r = run_cli("query", query, "--graph", str(trig), "--width", "0")
+    assert r.returncode == 0, r.stderr
+    whole = r.stdout.splitlines()[2]
+    assert len(whole) > 200 and not whole.endswith("...") and whole.startswith(row[:57])
+
+
+def test_table_default_is_the_readable_table_as_before(ds):
+    from kg.query import format_result, named_queries, run, short
+    from kg.tables import text_table
+
+    for name in ("brussels-meetings", "people", "agreements"):
+        res = run(ds, name, named_queries()[name].text)
+        lines = text_table(res.vars, [[short(v) for v in row] for row in res.rows])
+        assert lines == format_result(res, "table").splitlines()[:-1], name
+    assert text_table(["a"], [["x" * 100]], width=10)[2] == "x" * 7 + "..."
+    assert text_table(["a"], [["line\nbreak"]], width=0)[2] == "line break"
+
+
 def test_seeds_fallback_is_said(built, monkeypatch, capsys, tmp_path):
     import kg.pipeline
     from kg import cli
