@@ -182,10 +182,26 @@ def cmd_viz(args) -> int:
     atomic_write(out, render(data, title))
     print(f"Wrote {out} ({len(data.nodes)} entities, {len(data.edges)} relations)")
     if args.open:
-        import webbrowser
-
-        webbrowser.open(out.resolve().as_uri())
+        _open_in_browser(out)
     return 0
+
+
+def _open_in_browser(path: Path) -> None:
+    """Open a written page in the default browser, or say in one line why not and where the page is."""
+    import os
+    import webbrowser
+
+    where = f"open {path.resolve()} in a browser yourself"
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        # webbrowser would find no graphical browser (or start a text one in this terminal)
+        print(f"nrkg: note: no display to open a browser on (DISPLAY is not set); {where}", file=sys.stderr)
+        return
+    try:
+        opened = webbrowser.open(path.resolve().as_uri())
+    except webbrowser.Error:
+        opened = False
+    if not opened:
+        print(f"nrkg: note: no web browser found to open the page; {where}", file=sys.stderr)
 
 
 def cmd_query(args) -> int:
@@ -341,8 +357,21 @@ def cmd_timeline(args) -> int:
         return 0
     interactions = code(result.store(), result.book)
     if args.list:
-        for i in interactions:
-            print(f"{i.dyad:<12} {i.year} {i.cls:<21} {i.rule:<31} {i.doc}  {i.item}")
+        from rdflib import URIRef
+
+        from kg.query import short
+        from kg.store import select
+        from kg.tables import text_table
+
+        labels: dict[str, str] = {}
+        for s, label in sorted((str(r["s"]), str(r["label"])) for r in select(
+                result.store(), "labels", "SELECT ?s ?label WHERE { ?s rdfs:label ?label }")):
+            labels.setdefault(s, label)
+        rows = [[i.dyad, str(i.year), i.cls, i.rule, i.doc, short(URIRef(i.item)), labels.get(i.item, "")]
+                for i in interactions]
+        lines = text_table(["dyad", "year", "class", "rule", "document", "item", "label"], rows, width=None)
+        lines.append(f"({len(rows)} coded interaction{'s' if len(rows) != 1 else ''})")
+        sys.stdout.write("\n".join(lines) + "\n")
         return 0
     sys.stdout.write(timeline_text(interactions))
     out = Path(args.out)

@@ -213,6 +213,24 @@ def test_explain_suggests_similar_names_or_says_there_is_none(nrkg):
     assert nrkg("explain", "rnc").stdout.startswith("NATO-Russia Council")
 
 
+def test_viz_open_without_a_display_says_so(nrkg, tmp_path, monkeypatch):
+    import webbrowser
+
+    opened = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    page = tmp_path / "g.html"
+    r = nrkg("viz", "--out", str(page), "--open")
+    assert r.returncode == 0 and page.is_file() and not opened
+    assert "no display" in r.stderr and str(page.resolve()) in r.stderr and len(r.stderr.splitlines()) == 1
+    monkeypatch.setenv("DISPLAY", ":0")
+    r = nrkg("viz", "--out", str(page), "--open")
+    assert opened == [page.resolve().as_uri()]
+    assert "no web browser found" in r.stderr and str(page.resolve()) in r.stderr
+
+
 def test_table_width(trig):
     query = "SELECT ?quote WHERE { ?e nif:anchorOf ?quote } ORDER BY DESC(STRLEN(?quote)) ?quote LIMIT 1"
     r = run_cli("query", query, "--graph", str(trig))
@@ -235,6 +253,17 @@ def test_table_default_is_the_readable_table_as_before(ds):
         assert lines == format_result(res, "table").splitlines()[:-1], name
     assert text_table(["a"], [["x" * 100]], width=10)[2] == "x" * 7 + "..."
     assert text_table(["a"], [["line\nbreak"]], width=0)[2] == "line break"
+
+
+def test_timeline_list_has_a_header_and_prefixed_names(nrkg):
+    r = nrkg("timeline", "--list")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].split() == ["dyad", "year", "class", "rule", "document", "item", "label"]
+    assert set(lines[1]) <= {"-", " "}
+    assert "https://" not in r.stdout
+    assert any("agreement:founding-act" in line and "Founding Act" in line for line in lines)
+    assert lines[-1].endswith("coded interactions)")
 
 
 def test_seeds_fallback_is_said(built, monkeypatch, capsys, tmp_path):
@@ -277,3 +306,12 @@ def test_serve_logs_one_line_per_request_unless_quiet(trig):
     log = [line for line in _serve(trig).splitlines() if "/sparql" in line]
     assert len(log) == 1 and '"GET /sparql?query=ASK%7B%7D HTTP/1.1" 200' in log[0], log
     assert "/sparql" not in _serve(trig, "-q")
+
+
+def test_reading_commands_do_not_import_the_extraction_stack(trig):
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "kg", "query", "people", "--graph", str(trig)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert r.returncode == 0 and "Sergey Lavrov" in r.stdout
+    imported = {line.split("|")[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
+    assert "spacy" not in imported and "kg.nlp" not in imported and "kg.pipeline" not in imported
