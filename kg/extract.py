@@ -145,7 +145,9 @@ class Extractor:
         t0, t1 = trig.start(), trig.end()
         per_arg: list[list[tuple[str, Binding | None]]] = []
         used: set[tuple[int, int]] = set()
-        named_events = [(m.start, m.end) for m in mentions if m.layer == "topic" and m.cls in EVENT_CLASSES]
+        # a name inside a longer name is part of it: "Russia" in "the NATO-Russia Summit", "NRC" in "the NRC
+        # Counter-Narcotics Training Project" name the summit and the project; they do not act
+        named_events = [(m.start, m.end) for m in mentions if m.layer == "topic" and (m.cls in EVENT_CLASSES or m.cls == "CooperationArea")]
         # a judgment read ahead of the trigger ("considers the treaty outdated") ends the words it is about
         stop = trig.start("role") if "role" in trig.re.groupindex and trig.start("role") >= t1 else None
         for spec in rule.args:

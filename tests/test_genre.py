@@ -582,3 +582,11 @@ def test_membership_that_may_come_or_of_a_programme_is_not_membership(text):
 def test_agreeing_that_a_treaty_is_violated_adopts_nothing():
     _, facts = facts_of("Allies agreed that Russia's SSC-8 system violates the INF Treaty.", "2019-01-25")
     assert not events(facts, "Adoption")
+
+
+def test_launching_a_project_does_not_establish_the_forum_named_in_it():
+    _, facts = facts_of("Meeting in Brussels on 8 December 2005, NRC Foreign Ministers launched the NRC Counter-Narcotics "
+                        "Training Project for Afghan and Central Asian personnel.", "2005-12-09")
+    assert not events(facts, "Establishment")
+    _, facts = facts_of("The Rome Declaration, which establishes the NATO-Russia Council, was signed in 2002.", "2002-05-28")
+    assert (ID["agreement/rome-declaration"], KG.establishes, ID["org/nato-russia-council"]) in asserted(facts)
