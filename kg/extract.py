@@ -225,6 +225,8 @@ class Extractor:
                 continue
             if not overlaps and spec.side == "after" and m.start < t1:
                 continue
+            if m.layer == "date" and any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b in named_events):
+                continue  # the year in "VIGILANT SKIES 2011" names the exercise; it does not date the sentence
             if m.layer == "date" or m.cls == "Place":
                 lead = ad.doc.text[max(0, m.start - 8):m.start]
                 if (m.layer == "date" and OF_BEFORE.search(lead)) or (m.cls == "Place" and NEAR_BEFORE.search(lead)):

@@ -590,3 +590,12 @@ def test_launching_a_project_does_not_establish_the_forum_named_in_it():
     assert not events(facts, "Establishment")
     _, facts = facts_of("The Rome Declaration, which establishes the NATO-Russia Council, was signed in 2002.", "2002-05-28")
     assert (ID["agreement/rome-declaration"], KG.establishes, ID["org/nato-russia-council"]) in asserted(facts)
+
+
+def test_taking_part_in_a_named_exercise_and_a_year_inside_its_name():
+    _, facts = facts_of("Earlier this month, Russian and Allied fighter aircraft took part in VIGILANT SKIES 2011, "
+                        "the first live exercise of the NRC Cooperative Airspace Initiative.", "2011-06-10")
+    a = asserted(facts)
+    (ev,) = {s for s, p, o in a if p == KG.participant and o == ID["state/russia"]}
+    assert (ev, KG.participant, ID["org/nato"]) in a
+    assert {str(o) for s, p, o in a if s == ev and p == KG.date} == {"2011-06"}  # not the 2011 of its name
