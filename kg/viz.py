@@ -378,9 +378,10 @@ class KGNetwork(Network):
         self.page_title = title
         self.set_template_dir(str(TEMPLATES), "graph.html")
         physics = _layout(data)
+        large = len(data.nodes) > LAYOUT_THRESHOLD
         # Filled directly: pyvis's add_node/add_edge check every existing edge (quadratic).
         self.nodes = [self._vis_node(n, physics) for n in data.nodes]
-        self.edges = [self._vis_edge(e) for e in data.edges]
+        self.edges = [self._vis_edge(e, curved=not large) for e in data.edges]
         self.node_ids = [n["id"] for n in data.nodes]
         self.node_map = {n["id"]: n for n in self.nodes}
         self.options = {
@@ -389,12 +390,15 @@ class KGNetwork(Network):
                       "size": 16, "borderWidth": 1},
             "edges": {"font": {"size": 11, "align": "middle", "strokeWidth": 3, "strokeColor": "#ffffff", "color": "#444"},
                       "color": {"color": "#9aa3ad", "highlight": "#222"}, "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-                      "selectionWidth": 2},
+                      "selectionWidth": 2,
+                      # a large graph draws straight edges (a curve costs several times a line per frame)
+                      **({"smooth": False} if large else {})},
             "interaction": {"hover": True, "tooltipDelay": 200, "navigationButtons": False,
                             # keys move the view only while the graph has the focus (click it or Tab to it):
                             # bound to the window, "-" typed in the search box would zoom out
                             "keyboard": {"enabled": True, "bindToWindow": False, "autoFocus": False},
-                            "hideEdgesOnDrag": len(data.nodes) > LAYOUT_THRESHOLD},
+                            # a large graph hides its edges (and so their labels) while the view moves
+                            "hideEdgesOnDrag": large, "hideEdgesOnZoom": large},
             "physics": {"enabled": physics, "solver": "forceAtlas2Based",
                         "forceAtlas2Based": {"gravitationalConstant": -90, "springLength": 140, "avoidOverlap": 0.6},
                         "stabilization": {"enabled": physics, "iterations": 400, "updateInterval": 50}},
@@ -410,9 +414,10 @@ class KGNetwork(Network):
         return node
 
     @staticmethod
-    def _vis_edge(e: dict) -> dict:
-        edge = {"id": e["id"], "from": e["from"], "to": e["to"], "label": e["label"], "smooth": e["smooth"],
-                "title": e["label"]}
+    def _vis_edge(e: dict, curved: bool = True) -> dict:
+        edge = {"id": e["id"], "from": e["from"], "to": e["to"], "label": e["label"], "title": e["label"]}
+        if curved:
+            edge["smooth"] = e["smooth"]
         if e["stance"]:
             edge["dashes"] = True
         return edge
@@ -426,7 +431,8 @@ class KGNetwork(Network):
             "info": {"nodes": self.data.nodes, "edges": self.data.edges, "details": self.data.details,
                      "documents": self.data.documents, "classes": self.data.classes, "years": list(self.data.years),
                      "barometer": self.data.barometer, "positions": self.data.positions,
-                     "start": start_node(self.data), "startFocused": len(self.data.nodes) > START_FOCUSED_ABOVE},
+                     "start": start_node(self.data), "startFocused": len(self.data.nodes) > START_FOCUSED_ABOVE,
+                     "large": LAYOUT_THRESHOLD},
         }
         vis_js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
         app_js = (TEMPLATES / "graph.js").read_text(encoding="utf-8")

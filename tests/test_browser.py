@@ -811,3 +811,53 @@ def test_query_page_share_link_sorting_and_paging(query_page):
     nums = [int(r[1].split()[0]) for r in result_rows(p)]
     assert nums == sorted(nums, reverse=True)
     assert query_page.outside == [] and query_page.errors == []
+
+
+# ---------------------------------------------------------------- large graphs
+def test_a_large_graph_opens_on_its_hub_and_moves_light(monkeypatch, tmp_path, pw, browser):
+    """The large-graph settings, on a 600-node synthetic graph with the thresholds lowered (the
+    5,000-node timings are benchmark.py's page section)."""
+    import kg.viz
+    from benchmark import synthetic_page_data
+
+    monkeypatch.setattr(kg.viz, "LAYOUT_THRESHOLD", 300)
+    monkeypatch.setattr(kg.viz, "START_FOCUSED_ABOVE", 300)
+    data = synthetic_page_data(600, 900)
+    path = tmp_path / "large.html"
+    path.write_text(render(data), encoding="utf-8")
+    page = Page(pw, path.as_uri(), browser=browser)
+    try:
+        p = page.page
+        hub = p.evaluate("window.kgGraph.info.start")
+        visible = p.evaluate("window.kgGraph.visibleIds().length")
+        assert 1 < visible < 600 and "Around" in p.text_content("#focus-info")
+        degree = max(sum(1 for e in data.edges if n["id"] in (e["from"], e["to"])) for n in data.nodes)
+        assert visible == 1 + len({e["from"] if e["to"] == hub else e["to"] for e in data.edges if hub in (e["from"], e["to"])})
+        assert visible == degree + 1 or visible <= degree + 1
+        p.click("#show-all")
+        assert p.evaluate("window.kgGraph.visibleIds().length") == 600
+        opts = p.evaluate("""(() => { const n = window.kgGraph.network, e = Object.values(n.body.edges)[0];
+            const o = JSON.parse(document.getElementById('graph-data').textContent).options.interaction;
+            return [e.options.smooth.enabled, o.hideEdgesOnZoom, o.hideEdgesOnDrag]; })()""")
+        assert opts == [False, True, True], "straight edges, hidden while the view moves"
+        # Fit all is immediate (no animation: each frame would draw every node)
+        p.evaluate("window.kgGraph.network.moveTo({scale: 2, animation: false})")
+        p.click("#fit")
+        s1 = p.evaluate("window.kgGraph.network.getScale()")
+        p.wait_for_timeout(150)
+        assert s1 < 0.35 and p.evaluate("window.kgGraph.network.getScale()") == s1
+        # arrow heads only when zoomed in far enough to see them
+        arrows = "Object.values(window.kgGraph.network.body.edges)[0].options.arrows.to.enabled"
+        wait_until(p, f"{arrows} === false", timeout=5)
+        p.evaluate("window.kgGraph.network.moveTo({scale: 1, animation: false}); window.kgGraph.network.redraw()")
+        wait_until(p, f"{arrows} === true", timeout=5)
+        # indexed search: every key answers well under 50 ms
+        worst = p.evaluate("""(() => { const box = document.getElementById('search'); let q = '', worst = 0;
+            for (const ch of 'person 12') { q += ch; box.value = q; const t = performance.now();
+              box.dispatchEvent(new Event('input')); worst = Math.max(worst, performance.now() - t); }
+            return worst; })()""")
+        assert worst < 50
+        assert p.evaluate("window.kgGraph.suggest('person 12', 3).map(h => h.name)")[0] == "Person 12"
+        assert page.errors == []
+    finally:
+        page.close()

@@ -78,7 +78,19 @@
     network.fit({ animation: false });
     if (network.getScale() < readableScale) network.moveTo({ scale: readableScale, animation: false });
   }
-  document.getElementById("fit").addEventListener("click", () => network.fit({ animation: { duration: 300 } }));
+  // a large graph moves without animation: each frame of an animated fit would draw every node
+  const LARGE = info.nodes.length > (info.large || 1500);
+  document.getElementById("fit").addEventListener("click", () => network.fit({ animation: LARGE ? false : { duration: 300 } }));
+  // ... and draws arrow heads only when zoomed in far enough to see them (they cost more than the lines)
+  let arrowsOn = true;
+  function arrowsForScale() {
+    if (!LARGE) return;
+    const want = network.getScale() >= 0.35;
+    if (want !== arrowsOn) { arrowsOn = want; network.setOptions({ edges: { arrows: { to: { enabled: want, scaleFactor: 0.5 } } } }); }
+  }
+  network.on("zoom", arrowsForScale);
+  network.on("animationFinished", arrowsForScale);
+  network.on("afterDrawing", () => { if (LARGE && arrowsOn !== (network.getScale() >= 0.35)) setTimeout(arrowsForScale, 0); });
   const readyHooks = [];
   function markReady() {
     if (window.kgGraph.ready) return;
@@ -189,25 +201,37 @@
     index.push({ k: norm(n.label), name: n.label, id: n.id, isLabel: true });
     n.aliases.forEach((a) => index.push({ k: norm(a), name: a, id: n.id, isLabel: false }));
   });
+  // the index sorted by name: exact and prefix matches are one binary search away; the substring
+  // scan runs only when they give fewer than `limit` entities
+  const sortedIndex = index.slice().sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  function lowerBound(q) {
+    let lo = 0, hi = sortedIndex.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (sortedIndex[mid].k < q) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
   function suggest(q, limit) {
     q = norm(q);
+    limit = limit || 12;
     if (!q) return [];
     const best = new Map();
-    for (const it of index) {
-      let r;
-      if (it.k === q) r = it.isLabel ? 0 : 1;
-      else if (it.k.startsWith(q)) r = 2;
-      else {
-        const at = it.k.indexOf(q);
-        if (at < 0) continue;
-        r = /[^a-z0-9]/.test(it.k[at - 1]) ? 3 : 4;
-      }
+    function offer(it, r) {
       const cur = best.get(it.id);
       if (!cur || r < cur.rank || (r === cur.rank && (it.name.length < cur.name.length || (it.name.length === cur.name.length && it.isLabel && !cur.isLabel)))) best.set(it.id, { rank: r, id: it.id, name: it.name, isLabel: it.isLabel });
     }
+    for (let i = lowerBound(q); i < sortedIndex.length && sortedIndex[i].k.startsWith(q); i++) {
+      const it = sortedIndex[i];
+      offer(it, it.k === q ? (it.isLabel ? 0 : 1) : 2);
+    }
+    if (best.size < limit) {
+      for (const it of index) {
+        const at = it.k.indexOf(q);
+        if (at <= 0) continue;  // no match, or a prefix (seen above)
+        offer(it, /[^a-z0-9]/.test(it.k[at - 1]) ? 3 : 4);
+      }
+    }
     const label = (id) => nodeInfo.get(id).label;
     return [...best.values()].sort((a, b) => a.rank - b.rank || a.name.length - b.name.length ||
-      (label(a.id) < label(b.id) ? -1 : label(a.id) > label(b.id) ? 1 : a.id - b.id)).slice(0, limit || 12);
+      (label(a.id) < label(b.id) ? -1 : label(a.id) > label(b.id) ? 1 : a.id - b.id)).slice(0, limit);
   }
   function find(q) { const s = suggest(q, 1); return s.length ? s[0].id : null; }
   const search = document.getElementById("search");
@@ -412,7 +436,9 @@
     }
     setDimKeep(centre === null ? null : keepN, keepE);
   }
+  const DIM_MAX = 1500;  // above this many visible nodes, restyling them all would take most of a second
   function setDimKeep(keepN, keepE) {  // dim every visible node and edge outside keepN / keepE (null: dim nothing)
+    if (keepN !== null && nodeView.length > DIM_MAX) keepN = null;
     const wantN = new Set(keepN === null ? [] : nodeView.getIds().filter((id) => !keepN.has(id)));
     const wantE = new Set(keepN === null ? [] : edgeView.getIds().filter((id) => !keepE.has(id)));
     const nu = [], eu = [];
