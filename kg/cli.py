@@ -349,6 +349,10 @@ def cmd_path(args) -> int:
 def cmd_timeline(args) -> int:
     from kg.barometer import chart, code, timeline_text
 
+    if not (args.list or args.positions):
+        from kg.serialize import check_folder
+
+        check_folder(Path(args.out))  # before the build and the table: a bad --out fails at once
     result = _build(args)
     if args.positions:
         from kg.analysis import positions_over_time, positions_text

@@ -157,6 +157,12 @@ def test_export_creates_one_missing_folder_as_the_readme_says(nrkg, tmp_path):
     assert (tmp_path / "new" / "g.nt").stat().st_size > 100_000
 
 
+def test_timeline_into_a_missing_folder_chain_fails_before_printing(nrkg, tmp_path):
+    r = nrkg("timeline", "--out", str(tmp_path / "a" / "b"))
+    one_line_error(r, str(tmp_path / "a" / "b"), "mkdir -p")
+    assert r.stdout == "" and not (tmp_path / "a").exists()
+
+
 def test_a_failed_build_leaves_no_new_folder(tmp_path):
     r = run_cli("build", "--seeds", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o"))
     one_line_error(r, "seeds folder not found")
