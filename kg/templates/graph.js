@@ -148,7 +148,8 @@
   }
   checkboxList("legend", "class", info.classes.map((c) => ({ key: c.name, c })), state.classes, ({ c }) => {
     const sw = el("span", null, "swatch"); sw.style.background = c.color;
-    return [sw, el("span", c.name), el("span", c.count, "count")];
+    const name = el("span", c.name); name.title = c.name;
+    return [sw, name, el("span", c.count, "count")];
   });
   document.getElementById("doc-count").textContent = "(" + info.documents.length + ")";
   checkboxList("documents", "document", info.documents.map((d) => ({ key: d.id, d })), state.docs,
