@@ -225,8 +225,6 @@ class Extractor:
                 continue
             if not overlaps and spec.side == "after" and m.start < t1:
                 continue
-            if m.layer == "date" and any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b in named_events):
-                continue  # the year in "VIGILANT SKIES 2011" names the exercise; it does not date the sentence
             if m.layer == "date" or m.cls == "Place":
                 lead = ad.doc.text[max(0, m.start - 8):m.start]
                 if (m.layer == "date" and OF_BEFORE.search(lead)) or (m.cls == "Place" and NEAR_BEFORE.search(lead)):
@@ -242,8 +240,11 @@ class Extractor:
                 continue  # "according to RIA Novosti": a source, never an argument
             if spec.window is not None and dist > spec.window:
                 continue
-            # rank of its class, words away, then (at equal distance) the mention after the trigger
-            cands.append((dict(spec.rank).get(m.cls, 0), dist, 0 if m.start >= t1 else 1, m.start, m))
+            # rank of its class, words away, then (at equal distance) the mention after the trigger; a
+            # year inside a name ("VIGILANT SKIES 2011") only when no date outside one is in reach
+            in_name = m.layer == "date" and any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end)
+                                                for a, b in named_events)
+            cands.append((dict(spec.rank).get(m.cls, 0) + in_name, dist, 0 if m.start >= t1 else 1, m.start, m))
         cands.sort(key=lambda c: c[:4])
         if not cands:
             return []

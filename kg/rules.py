@@ -4,6 +4,7 @@ Every rule has an `id`; a bad rule fails the load with the file, the rule id and
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -838,6 +839,13 @@ def load_rulebook(rules_dir: Path = RULES_DIR, ontology: Path = ONTOLOGY) -> Rul
         if path.exists() or path.name == "gazetteer.yaml":
             entities = load_gazetteer(path, onto, seen, entities)
     _check_references(entities)
+    # A person whose dated roles all serve one state or organisation serves it whatever the date
+    # (Robert Gates, the United States); roles of several (a prime minister who became Secretary
+    # General) leave the affiliation to the dated roles.
+    for eid, e in list(entities.items()):
+        served = {r.of for r in e.roles if r.of}
+        if e.affiliation is None and len(served) == 1 and all(r.of for r in e.roles):
+            entities[eid] = dataclasses.replace(e, affiliation=served.pop())
     book.entities = entities
     book.dates = load_dates(rules_dir / "dates.yaml", seen)
     book.cues, book.actor_cues = load_cues(rules_dir / "modality.yaml", seen)

@@ -1,6 +1,7 @@
 """Score the extraction against the hand annotation in tests/gold/annotations.yaml."""
 from pathlib import Path
 
+import os
 import pytest
 import yaml
 from rdflib import Literal, URIRef
@@ -71,6 +72,8 @@ def test_precision_and_recall(built):
     false_pos = sorted(map(str, set().union(*(p - g for p, g in zip(pred, gold)))))
     misses = sorted(map(str, set().union(*(g - p for p, g in zip(pred, gold)))))
     print(f"\nprecision {precision:.3f}  recall {recall:.3f}")
+    if os.environ.get("GOLD_VERBOSE"):
+        print("FALSE POSITIVES", *false_pos, "MISSES", *misses, sep="\n  ")
     assert precision >= PRECISION_MIN, f"precision {precision:.3f}; false positives: {false_pos}"
     assert recall >= RECALL_MIN, f"recall {recall:.3f}; missed: {misses}"
 
