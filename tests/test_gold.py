@@ -1,7 +1,7 @@
 """Score the extraction against the hand annotation in tests/gold/annotations.yaml."""
+import os
 from pathlib import Path
 
-import os
 import pytest
 import yaml
 from rdflib import Literal, URIRef
