@@ -861,3 +861,19 @@ def test_a_large_graph_opens_on_its_hub_and_moves_light(monkeypatch, tmp_path, p
         assert page.errors == []
     finally:
         page.close()
+
+
+def test_searching_a_hidden_node_brings_it_back(seeds_page):
+    p = seeds_page.page
+    p.evaluate("window.kgGraph.showAll(); window.kgGraph.hideNode(window.kgGraph.find('Brussels'))")
+    assert p.evaluate("window.kgGraph.visibleIds().includes(window.kgGraph.find('Brussels'))") is False
+    p.fill("#search", "Brussels")
+    p.press("#search", "Enter")
+    assert p.evaluate("window.kgGraph.visibleIds().includes(window.kgGraph.find('Brussels'))")
+    assert p.text_content("#panel h2.title") == "Brussels"
+    p.evaluate("window.kgGraph.focusOn(window.kgGraph.find('NRC')); window.kgGraph.hideNode(window.kgGraph.find('Lavrov'))")
+    p.fill("#search", "Lavrov")
+    p.press("#search", "Enter")
+    assert "Around Sergey Lavrov" in p.text_content("#focus-info")
+    assert p.evaluate("window.kgGraph.visibleIds().includes(window.kgGraph.find('Lavrov'))")
+    p.evaluate("window.kgGraph.showAll(); window.kgGraph.clearSelection()")

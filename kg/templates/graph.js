@@ -268,7 +268,7 @@
     search.value = n.label;
     msg.textContent = "";
     if (!filterOk(id)) { msg.textContent = n.label + " is hidden by the filters"; return; }
-    if (!nodeVisible(id)) { focusOn(id); }
+    reveal(id);
     selectNode(id, true);
   }
   search.addEventListener("input", openList);
@@ -320,7 +320,7 @@
     b.type = "button"; b.dataset.id = id; b.title = nodeInfo.get(id).cls;
     b.addEventListener("click", () => {
       if (!filterOk(id)) { showNode(id); network.unselectAll(); return; }  // hidden by the filters: its facts still show
-      if (!nodeVisible(id)) { if (state.hidden.has(id)) { state.hidden.delete(id); } if (state.focus && !computeFocus().has(id)) focusOn(id); else record(false); }
+      reveal(id);
       selectNode(id, true);
     });
     return b;
@@ -491,6 +491,11 @@
     if (!state.focus.expanded.includes(id) && !state.focus.roots.includes(id)) state.focus.expanded.push(id);
     else if (state.focus.roots.includes(id) && state.focus.depth < 2) state.focus.depth += 1;
     record(true);  // the new neighbours may lie outside the view
+  }
+  function reveal(id) {  // bring a node the filters allow into view: unhide it, or move the focus to it
+    if (nodeVisible(id)) return;
+    state.hidden.delete(id);
+    if (state.focus && !computeFocus().has(id)) focusOn(id); else record(false);
   }
   function hideNode(id) {
     state.hidden.add(id);
