@@ -1,5 +1,7 @@
-// The graph page: filters, search and the evidence panel. All text from the data is inserted
-// with textContent (never innerHTML), so labels and quotes render literally.
+// The graph page: drawers for narrow windows, filters, ranked search, focus mode (neighbourhood,
+// expand, hide, back/forward), the evidence panel, the path tool, permalinks in the URL hash,
+// export, the timeline. All text from the data is inserted with textContent (never innerHTML),
+// so labels and quotes render literally. The page's CSP allows this script by its hash only.
 (function () {
   "use strict";
   const DATA = JSON.parse(document.getElementById("graph-data").textContent);
