@@ -51,6 +51,7 @@ STYLE = {
     "Relationship": ("#7f7f7f", "dot"),
     "Vessel": ("#393b79", "square"),
     "Policy": ("#637939", "triangle"),
+    "Issue": ("#c5b0d5", "dot"),  # what a position is about, in the text's words
 }
 POSITION_PARTS = {KG.holder, KG.statedBy, KG.about, KG.stance, KG.statedIn, KG.dateStated, KG.quote}
 

@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 # The seeds' graph in numbers, pinned so that a rule change that adds or loses entities shows up
 # (update them, with the reason, when the rules change on purpose).
-SEED_ENTITIES, SEED_RELATIONS, SEED_PLACES, SEED_INFERRED = 154, 152, 28, 138
+SEED_ENTITIES, SEED_RELATIONS, SEED_PLACES, SEED_INFERRED = 155, 153, 28, 138
 sys.path.insert(0, str(ROOT))
 
 
