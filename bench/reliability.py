@@ -38,6 +38,7 @@ from pathlib import Path
 
 import psutil
 
+from bench.listener import Listener
 from bench.payloads import CHEAP, HOSTILE, SLOW, doubling, ssrf_texts
 from bench.probes import PeakRSS, closed_by_server, half_open, post, send_and_leave_open
 
@@ -86,36 +87,6 @@ class Serve:
                 self.proc.wait()
 
 
-class Listener:
-    """A port on 127.0.0.1 that counts connections."""
-
-    def __enter__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
-        self.hits, self._stop = 0, threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-        return self
-
-    def _accept(self):
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-                self.hits += 1
-                conn.close()
-            except OSError:
-                pass
-
-    def __exit__(self, *exc):
-        time.sleep(0.3)
-        self._stop.set()
-        self._thread.join()
-        self.sock.close()
-
-
 def get(host: str, port: int, query: str) -> int:
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     url = f"http://{host}:{port}/sparql?" + urllib.parse.urlencode({"query": query})
@@ -138,13 +109,13 @@ def outcome(status: int, body: bytes) -> str:
 def probe_ssrf(graph: Path, store: str) -> dict[str, str]:
     s = Serve(graph, store)
     try:
-        with Listener() as lst:
+        with Listener("/sparql") as lst:
             texts = ssrf_texts(lst.url)
             refused = 0
             for text in texts.values():
                 refused += get(s.host, s.port, text) == 400
                 refused += post(s.host, s.port, text)[0] == 400
-        return {"SSRF variants tried (GET and POST)": f"{2 * len(texts)}, {refused} refused, {lst.hits} connections"}
+        return {"SSRF variants tried (GET and POST)": f"{2 * len(texts)}, {refused} refused, {len(lst.hits)} connections"}
     finally:
         s.stop()
 
@@ -238,7 +209,7 @@ def probe_recovery(graph: Path, store: str) -> dict[str, str]:
         client.join(30)
         status, _, body, _ = box["r"]
         t0 = time.monotonic()
-        took = again.ask()
+        again.ask()
         rows["kill -9 of a worker running a query"] = (f"its client got {status}; next query answered in "
                                                        f"{(time.monotonic() - t0) * 1000:.0f} ms; "
                                                        f"{len(again.workers())} workers")

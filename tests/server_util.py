@@ -7,7 +7,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -79,31 +78,5 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class Listener:
-    """A local TCP port that records every connection: an outside resource nothing may fetch."""
+from bench.listener import Listener  # noqa: E402,F401 - shared with bench/reliability.py
 
-    def __enter__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}/data.ttl"
-        self.hits, self._stop = [], threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-        return self
-
-    def _accept(self):
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-                self.hits.append(conn.recv(200))
-                conn.close()
-            except OSError:
-                pass
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-        self.sock.close()

@@ -440,8 +440,8 @@ def test_focus_mode_expands_hides_and_goes_back_and_forward(seeds_page, built):
     assert expanded == one | near and expanded > one
     assert p.text_content("#panel h2.title") == label[lisbon]
     # selecting dims everything outside the neighbourhood
-    colours = p.evaluate(f"""(() => {{ const g = window.kgGraph; const out = {{}};
-        g.nodeView.get().forEach(n => out[n.id] = typeof n.color === 'string' ? n.color : n.color.background); return out; }})()""")
+    colours = p.evaluate("""(() => { const g = window.kgGraph; const out = {};
+        g.nodeView.get().forEach(n => out[n.id] = typeof n.color === 'string' ? n.color : n.color.background); return out; })()""")
     assert all((colours[str(i)] == "#eceef0") == (i not in near) for i in expanded)
     shot(seeds_page, "12-focus-expanded")
     # H on the graph hides the selected node
