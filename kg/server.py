@@ -28,7 +28,6 @@ page elsewhere cannot reach it by DNS rebinding); it sends no CORS headers unles
 from __future__ import annotations
 
 import asyncio
-import itertools
 import multiprocessing
 import os
 import signal
@@ -40,7 +39,7 @@ from urllib.parse import parse_qs
 
 from kg.errors import KGError, QueryError
 from kg.graph import PREFIXES
-from kg.query import GRAPH_TYPES, SELECT_TYPES, Result, iter_result, named_queries, run, vet
+from kg.query import GRAPH_TYPES, SELECT_TYPES, Result, iter_result, named_queries, run
 from kg.sandbox import deny_network, die_with_parent, drop_inherited_sockets, limit_memory
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -155,30 +154,7 @@ def _execute(store, label: str, text: str, max_rows: int):
 
 def _oxigraph(store, label: str, text: str, max_rows: int) -> Result:
     """OxigraphStore.query, reading at most max_rows + 1 solutions or triples from Oxigraph."""
-    import pyoxigraph as ox
-    from rdflib import Graph
-
-    from kg.store import to_rdflib
-
-    text, _ = vet(label, text)  # Oxigraph executes exactly the text that was vetted
-    try:
-        res = store.store.query(text, prefixes={p: str(ns) for p, ns in PREFIXES.items()})
-        if isinstance(res, ox.QueryBoolean):
-            return Result("ask", [], [], boolean=bool(res))
-        if isinstance(res, ox.QueryTriples):
-            g = Graph()
-            for t in itertools.islice(res, max_rows + 1):
-                g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-            return Result("graph", [], [], graph=g)
-        vars_ = [v.value for v in res.variables]
-        return Result("select", vars_, [[to_rdflib(sol[v]) for v in vars_] for sol in itertools.islice(res, max_rows + 1)])
-    except (QueryError, MemoryError):
-        raise
-    except SyntaxError as exc:
-        raise QueryError(f"{label}: {str(exc).splitlines()[0]}") from None
-    except Exception as exc:  # noqa: BLE001 - Oxigraph raises OSError, RuntimeError, ... also while results are read
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise QueryError(f"{label}: query failed ({first})") from None
+    return store.query(label, text, max_rows)
 
 
 def _answer(store, label, text, select_type, graph_type, limits: Limits) -> tuple[tuple, list[bytes]]:

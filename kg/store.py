@@ -13,6 +13,7 @@ set) of the named graphs.
 from __future__ import annotations
 
 import io
+import itertools
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -87,12 +88,13 @@ class OxigraphStore:
             raise KGError(f"{path}: cannot parse ({str(exc).splitlines()[0]}); rebuild it with `nrkg build`") from None
         return cls(_with_union(store))
 
-    def query(self, label: str, text: str) -> Result:
+    def query(self, label: str, text: str, max_rows: int | None = None) -> Result:
+        """The answer, read whole, or (for the server) at most max_rows + 1 solutions or triples."""
         # The same vetting as rdflib, and Oxigraph executes exactly the text that was vetted.
         text, _ = vet(label, text)
         try:
-            return self._result(self.store.query(text, prefixes={p: str(ns) for p, ns in PREFIXES.items()}))
-        except QueryError:
+            return self._result(self.store.query(text, prefixes={p: str(ns) for p, ns in PREFIXES.items()}), max_rows)
+        except (QueryError, MemoryError):
             raise
         except SyntaxError as exc:
             raise QueryError(f"{label}: {str(exc).splitlines()[0]}") from None
@@ -100,19 +102,21 @@ class OxigraphStore:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise QueryError(f"{label}: query failed ({first})") from None
 
-    def _result(self, res) -> Result:
+    def _result(self, res, max_rows: int | None = None) -> Result:
         ox = self._module()
         if isinstance(res, ox.QueryBoolean):
             return Result("ask", [], [], boolean=bool(res))
+        head = (lambda it: itertools.islice(it, max_rows + 1)) if max_rows is not None else iter
         if isinstance(res, ox.QueryTriples):
             g = Graph()
-            for p, ns in PREFIXES.items():
-                g.bind(p, ns, override=True, replace=True)
-            for t in res:
+            if max_rows is None:
+                for p, ns in PREFIXES.items():
+                    g.bind(p, ns, override=True, replace=True)
+            for t in head(res):
                 g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
             return Result("graph", [], [], graph=g)
         vars_ = [v.value for v in res.variables]
-        return Result("select", vars_, [[to_rdflib(sol[v]) for v in vars_] for sol in res])
+        return Result("select", vars_, [[to_rdflib(sol[v]) for v in vars_] for sol in head(res)])
 
     def __len__(self) -> int:  # distinct triples, as rdflib's union counts them
         return int(next(iter(self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
