@@ -864,6 +864,62 @@ def test_a_large_graph_opens_on_its_hub_and_moves_light(monkeypatch, tmp_path, p
         page.close()
 
 
+def test_a_large_graph_draws_in_batches_and_stays_clickable(monkeypatch, tmp_path, pw, browser):
+    """Level of detail above the large-graph threshold (lowered to 300 here): zoomed out, the
+    nodes and edges are drawn in batched paths and the page still shows them; clicking a node
+    still selects it, the selected node is drawn by vis-network; zoomed in, vis-network draws the
+    nodes with their labels and the edge labels come in one pass. (The timings are benchmark.py's.)"""
+    import kg.viz
+    from benchmark import synthetic_page_data
+
+    monkeypatch.setattr(kg.viz, "LAYOUT_THRESHOLD", 300)
+    monkeypatch.setattr(kg.viz, "START_FOCUSED_ABOVE", 300)
+    data = synthetic_page_data(600, 900)
+    path = tmp_path / "large.html"
+    path.write_text(render(data), encoding="utf-8")
+    page = Page(pw, path.as_uri(), browser=browser)
+    try:
+        p = page.page
+        lod = "(() => { const g = window.kgGraph; g.network.renderer._redraw(); return [g.lod.nodes, g.lod.edges, g.lod.labels]; })()"
+        # in focus mode (the hub's neighbourhood) vis-network draws everything itself
+        assert p.evaluate(lod) == [0, 0, 0]
+        p.click("#show-all")
+        p.click("#fit")
+        p.evaluate("window.kgGraph.network.moveTo({position: {x: 0, y: 0}, scale: 0.2, animation: false})")
+        nodes, edges, labels = p.evaluate(lod)
+        assert nodes > 300 and edges > 300 and labels == 0
+        # the canvas shows them
+        inked = p.evaluate("""(() => { const c = document.querySelector('#graph canvas'), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) n++; return n; })()""")
+        assert inked > 2000
+        # a click on a batched node selects it; the selected node is drawn by vis-network
+        hub = p.evaluate("window.kgGraph.info.start")
+        xy = p.evaluate("""(id) => { const n = window.kgGraph.network, c = n.canvasToDOM(n.getPositions([id])[id]),
+            r = document.getElementById('graph').getBoundingClientRect(); return [r.left + c.x, r.top + c.y]; }""", hub)
+        p.mouse.click(*xy)
+        assert p.text_content("#panel h2.title") == data.nodes[hub]["label"]
+        assert p.evaluate(lod)[0] == nodes - 1
+        # zoomed in on an edge's middle: vis-network draws the nodes, the edge labels come batched
+        p.evaluate("window.kgGraph.clearSelection()")
+        far = next(e for e in data.edges if hub not in (e["from"], e["to"]))
+        p.evaluate("""(e) => { const n = window.kgGraph.network, pos = n.getPositions([e.from, e.to]);
+            n.moveTo({position: {x: (pos[e.from].x + pos[e.to].x) / 2, y: (pos[e.from].y + pos[e.to].y) / 2}, scale: 1.5, animation: false}); }""", far)
+        nodes, edges, labels = p.evaluate(lod)
+        assert nodes == 0 and edges >= 1 and labels >= 1
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_the_seeds_page_is_drawn_by_vis_network_alone(seeds_page):
+    """155 nodes are under the large-graph threshold: no batching, whatever the scale."""
+    p = seeds_page.page
+    for scale in (0.1, 1):
+        assert p.evaluate(f"""(() => {{ const g = window.kgGraph; g.network.moveTo({{scale: {scale}, animation: false}});
+            g.network.renderer._redraw(); return [g.lod.nodes, g.lod.edges, g.lod.labels]; }})()""") == [0, 0, 0]
+    p.evaluate("window.kgGraph.network.fit({animation: false})")
+
+
 def test_searching_a_hidden_node_brings_it_back(seeds_page):
     p = seeds_page.page
     p.evaluate("window.kgGraph.showAll(); window.kgGraph.hideNode(window.kgGraph.find('Brussels'))")

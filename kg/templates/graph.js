@@ -85,14 +85,15 @@
   document.getElementById("fit").addEventListener("click", () => network.fit({ animation: LARGE ? false : { duration: 300 } }));
   // ... and draws arrow heads only when zoomed in far enough to see them (they cost more than the lines)
   let arrowsOn = true;
+  const ARROW_SCALE = 0.45;  // a head is then 3 px long
   function arrowsForScale() {
     if (!LARGE) return;
-    const want = network.getScale() >= 0.35;
+    const want = network.getScale() >= ARROW_SCALE;
     if (want !== arrowsOn) { arrowsOn = want; network.setOptions({ edges: { arrows: { to: { enabled: want, scaleFactor: 0.5 } } } }); }
   }
   network.on("zoom", arrowsForScale);
   network.on("animationFinished", arrowsForScale);
-  network.on("afterDrawing", () => { if (LARGE && arrowsOn !== (network.getScale() >= 0.35)) setTimeout(arrowsForScale, 0); });
+  network.on("afterDrawing", () => { if (LARGE && arrowsOn !== (network.getScale() >= ARROW_SCALE)) setTimeout(arrowsForScale, 0); });
   const readyHooks = [];
   function markReady() {
     if (window.kgGraph.ready) return;
@@ -105,6 +106,144 @@
     window.kgGraph.ready = true;
     document.body.dataset.ready = "true";
   }
+  // Level of detail for a large graph (over info.large visible nodes). vis-network strokes each
+  // edge with its own path, draws every edge and its label even off screen, and fades labels in
+  // at small sizes (a faded label costs tens of times a plain one): a full frame of 5,000 nodes
+  // and 7,500 edges took 70-85 ms at Fit all, and over a second at the scales where edge labels
+  // fade in. Here edges off screen are skipped, the straight edges' lines go in one path per
+  // colour (and dash), their labels are drawn only from the scale where they are plain and only
+  // when their middle is on screen; below the scale where node labels show, the nodes go in one
+  // path per colour, each keeping its class's shape. Selected and hovered elements, curved edges
+  // and loops are drawn by vis-network as before; clicking, hovering and selecting are unchanged.
+  const renderer = network.renderer;  // vis-network 9.1.2's (embedded, so it cannot change under us)
+  const draw0 = { nodes: renderer._drawNodes, edges: renderer._drawEdges, arrows: renderer._drawArrows };
+  const edgeFont = (DATA.options.edges && DATA.options.edges.font && DATA.options.edges.font.size) || 14;
+  const EDGE_LABEL_SCALE = 5 / edgeFont;  // vis-network draws a label plainly from 5 px (drawThreshold), faded from 4 px
+  // node labels start at 6 px (not 4 px, faded, as vis-network's): the many tiny labels of a
+  // large graph cost more than the rest of the frame and cannot be read
+  const NODE_LOD_SCALE = 6 / fontSize;
+  const lodLarge = () => renderer.body.nodeIndices.length > (info.large || 1500);
+  const lod = { nodes: 0, edges: 0, labels: 0 };  // what the last frame drew batched (for the tests)
+  function viewRect(pad) {  // the visible canvas area in graph coordinates, pad screen pixels wider
+    const cv = renderer.canvas, a = cv.DOMtoCanvas({ x: -pad, y: -pad });
+    const b = cv.DOMtoCanvas({ x: cv.frame.canvas.clientWidth + pad, y: cv.frame.canvas.clientHeight + pad });
+    return { left: a.x, top: a.y, right: b.x, bottom: b.y };
+  }
+  const straight = (e) => e.from !== e.to && !(e.options.smooth && e.options.smooth.enabled);
+  const offView = (e, v) => Math.max(e.from.x, e.to.x) < v.left || Math.min(e.from.x, e.to.x) > v.right ||
+    Math.max(e.from.y, e.to.y) < v.top || Math.min(e.from.y, e.to.y) > v.bottom;
+  renderer._drawEdges = function (ctx) {
+    lod.edges = lod.labels = 0;
+    if (!lodLarge()) return draw0.edges.call(renderer, ctx);
+    const scale = renderer.body.view.scale, v = viewRect(20), vl = viewRect(120), labels = scale >= EDGE_LABEL_SCALE;
+    const all = renderer.body.edges, idx = renderer.body.edgeIndices, batches = new Map(), labelled = [], single = [];
+    let width = 1;
+    for (let i = 0; i < idx.length; i++) {
+      const e = all[idx[i]];
+      if (!e.connected || e.options.hidden) continue;
+      const st = straight(e);
+      if (st && offView(e, v)) continue;
+      if (!st || e.selected || e.hover) { single.push(e); continue; }
+      const key = e.options.color.color + (e.options.dashes ? "|dashed" : "");
+      let b = batches.get(key);
+      if (!b) batches.set(key, (b = []));
+      b.push(e.from.x, e.from.y, e.to.x, e.to.y);
+      width = e.options.width;
+      if (labels && e.options.label !== undefined) {
+        const mx = (e.from.x + e.to.x) / 2, my = (e.from.y + e.to.y) / 2;
+        if (mx > vl.left && mx < vl.right && my > vl.top && my < vl.bottom) labelled.push(e);
+      }
+    }
+    lod.labels = labelled.length;
+    ctx.save();
+    ctx.lineWidth = Math.max(width, 0.3 / scale);  // as vis-network: at least 0.3 px on screen
+    batches.forEach((xy, key) => {
+      ctx.beginPath();
+      for (let i = 0; i < xy.length; i += 4) { ctx.moveTo(xy[i], xy[i + 1]); ctx.lineTo(xy[i + 2], xy[i + 3]); }
+      lod.edges += xy.length / 4;
+      ctx.strokeStyle = key.split("|")[0];
+      const dashed = key.endsWith("|dashed");
+      ctx.setLineDash(dashed ? [5, 5] : []);
+      ctx.lineCap = dashed ? "round" : "butt";
+      ctx.stroke();
+    });
+    ctx.restore();
+    if (labelled.length) {  // the labels in one pass: the halos, then the text by colour (vis-network sets the font per label)
+      const f = labelled[0].options.font;
+      ctx.save();
+      ctx.font = f.size + "px " + f.face;
+      ctx.textAlign = "center"; ctx.textBaseline = "middle"; ctx.lineJoin = "round";
+      const mid = (e) => [(e.from.x + e.to.x) / 2, (e.from.y + e.to.y) / 2];
+      if (f.strokeWidth > 0) {
+        ctx.lineWidth = f.strokeWidth; ctx.strokeStyle = f.strokeColor;
+        labelled.forEach((e) => { const [x, y] = mid(e); ctx.strokeText(e.options.label, x, y); });
+      }
+      labelled.sort((a, b) => (a.options.font.color < b.options.font.color ? -1 : a.options.font.color > b.options.font.color ? 1 : 0));
+      labelled.forEach((e) => { const [x, y] = mid(e); ctx.fillStyle = e.options.font.color; ctx.fillText(e.options.label, x, y); });
+      ctx.restore();
+    }
+    single.forEach((e) => e.draw(ctx));
+  };
+  renderer._drawArrows = function (ctx) {
+    if (!lodLarge()) return draw0.arrows.call(renderer, ctx);
+    // a head sits at the end it points to: only the edges with such an end on screen
+    const v = viewRect(40), all = renderer.body.edges, idx = renderer.body.edgeIndices;
+    const near = (n) => n.x > v.left && n.x < v.right && n.y > v.top && n.y < v.bottom;
+    for (let i = 0; i < idx.length; i++) {
+      const e = all[idx[i]], a = e.options.arrows;
+      if (e.connected && (!straight(e) || a.middle.enabled || (a.to.enabled && near(e.to)) || (a.from.enabled && near(e.from)))) e.drawArrows(ctx);
+    }
+  };
+  const SHAPE_PATH = {  // the outlines of vis-network's shapes of the same name, radius r
+    square: (c, x, y, r) => { c.rect(x - r, y - r, 2 * r, 2 * r); },
+    diamond: (c, x, y, r) => { c.moveTo(x, y + r); c.lineTo(x + r, y); c.lineTo(x, y - r); c.lineTo(x - r, y); c.closePath(); },
+    triangle: (c, x, y, r) => { const s = 2 * r, ir = Math.sqrt(3) / 6 * s, h = Math.sqrt(s * s - r * r);
+      c.moveTo(x, y - (h - ir)); c.lineTo(x + r, y + ir); c.lineTo(x - r, y + ir); c.closePath(); },
+    triangleDown: (c, x, y, r) => { const s = 2 * r, ir = Math.sqrt(3) / 6 * s, h = Math.sqrt(s * s - r * r);
+      c.moveTo(x, y + (h - ir)); c.lineTo(x + r, y - ir); c.lineTo(x - r, y - ir); c.closePath(); },
+    star: (c, x, y, r) => { r *= 0.82; y += 0.1 * r;
+      for (let k = 0; k < 10; k++) { const rr = k % 2 ? r * 0.5 : r * 1.3, a = k * Math.PI / 5;
+        (k ? c.lineTo : c.moveTo).call(c, x + rr * Math.sin(a), y - rr * Math.cos(a)); } c.closePath(); },
+    hexagon: (c, x, y, r) => { c.moveTo(x + r, y); for (let k = 1; k < 6; k++) c.lineTo(x + r * Math.cos(k * Math.PI / 3), y + r * Math.sin(k * Math.PI / 3)); c.closePath(); },
+    dot: (c, x, y, r) => { c.moveTo(x + r, y); c.arc(x, y, r, 0, 2 * Math.PI); },
+  };
+  renderer._drawNodes = function (ctx, always) {
+    const scale = renderer.body.view.scale;
+    lod.nodes = 0;
+    if (!lodLarge() || scale >= NODE_LOD_SCALE) return draw0.nodes.call(renderer, ctx, always);
+    const v = viewRect(20), all = renderer.body.nodes, idx = renderer.body.nodeIndices, batches = new Map(), later = [];
+    let border = 1;
+    for (let i = 0; i < idx.length; i++) {
+      const n = all[idx[i]], o = n.options;
+      if (n.hover || n.isSelected()) { later.push(n); continue; }
+      if (o.hidden) continue;
+      // what vis-network's click and hover tests read (drawing a node updates it)
+      if (n.lodX !== n.x || n.lodY !== n.y) { n.updateBoundingBox(ctx, false); n.lodX = n.x; n.lodY = n.y; }
+      const r = o.size;
+      if (!always && (n.x + r < v.left || n.x - r > v.right || n.y + r < v.top || n.y - r > v.bottom)) continue;
+      const key = o.color.background + "|" + o.color.border;
+      let b = batches.get(key);
+      if (!b) batches.set(key, (b = []));
+      b.push(n);
+      lod.nodes++;
+      border = o.borderWidth;
+    }
+    ctx.save();
+    batches.forEach((list, key) => {
+      const [bg, bd] = key.split("|");
+      ctx.beginPath();
+      list.forEach((n) => (SHAPE_PATH[n.options.shape] || SHAPE_PATH.dot)(ctx, n.x, n.y, n.options.size));
+      ctx.fillStyle = bg; ctx.fill();
+      ctx.lineWidth = Math.min(2 * list[0].options.size, border / scale); ctx.strokeStyle = bd; ctx.stroke();
+    });
+    ctx.restore();
+    const labels = [];
+    later.sort((a, b) => (a.hover ? 1 : 0) - (b.hover ? 1 : 0)).forEach((n) => {  // selected, then hovered, as vis-network
+      const d = n.draw(ctx);
+      if (d && d.drawExternalLabel) labels.push(d.drawExternalLabel);
+    });
+    return { drawExternalLabels: () => labels.forEach((f) => f()) };
+  };
   network.on("dragEnd", (p) => { if (p.nodes.length) storePositions(p.nodes); });
   if (DATA.options.physics && DATA.options.physics.enabled) {
     network.once("stabilizationIterationsDone", () => network.once("afterDrawing", markReady));
@@ -931,7 +1070,7 @@
 
   Object.assign(window.kgGraph, { showNode, showEdge, find, suggest, selectNode, clearSelection, refresh,
     focusOn, expand, hideNode, showAll, back: () => go(-1), forward: () => go(1), hist, visibleIds: () => nodeView.getIds(),
-    stateHash, applyHash, svgOfView, nodesCsv, edgesCsv, shortestPaths, showPathTool });
+    stateHash, applyHash, svgOfView, lod, nodesCsv, edgesCsv, shortestPaths, showPathTool });
   hist.stack.push(snapshot()); hist.at = 0;
   if (info.startFocused && info.start !== null) { state.focus = { roots: [info.start], depth: 1, expanded: [], extra: [] }; hist.stack[0] = snapshot(); focusSet = computeFocus(); refresh(); }
   updateFocusUi();
