@@ -152,6 +152,29 @@ def _execute(store, label: str, text: str, max_rows: int):
     return store.query(label, text)
 
 
+async def _take(aw, timeout: float, give_back):
+    """Await `aw` (a semaphore's acquire, a queue's get) for at most `timeout` seconds.
+
+    Unlike asyncio.wait_for on Python 3.11, what `aw` obtained just as the time ran out is kept,
+    and what it obtained just as the caller was cancelled is handed to `give_back`: a worker or a
+    client's slot is never lost to that race."""
+    task = asyncio.ensure_future(aw)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+    except asyncio.CancelledError:
+        task.cancel()
+        await asyncio.wait({task})
+        if not task.cancelled() and task.exception() is None:
+            give_back(task.result())
+        raise
+    if task not in done:
+        task.cancel()
+        await asyncio.wait({task})
+        if task.cancelled() or task.exception() is not None:
+            raise asyncio.TimeoutError
+    return task.result()
+
+
 def _oxigraph(store, label: str, text: str, max_rows: int) -> Result:
     """OxigraphStore.query, reading at most max_rows + 1 solutions or triples from Oxigraph."""
     return store.query(label, text, max_rows)
@@ -316,7 +339,7 @@ class QueryPool:
         slot, release = self._client_slot(client)
         waited_until = loop.time() + self.limits.queue_wait
         try:  # waiting for a worker is bounded on its own: the time limit is for running the query
-            await asyncio.wait_for(slot.acquire(), self.limits.queue_wait)
+            await _take(slot.acquire(), self.limits.queue_wait, lambda _: slot.release())
         except asyncio.TimeoutError:
             release(False)
             return busy[:2] + (f"{label}: this client already has {self.limits.per_client_limit} queries running "
@@ -326,7 +349,7 @@ class QueryPool:
             raise
         try:
             while True:
-                worker = await asyncio.wait_for(self.idle().get(), max(0.01, waited_until - loop.time()))
+                worker = await _take(self.idle().get(), max(0.01, waited_until - loop.time()), self.idle().put_nowait)
                 if worker[0].is_alive():
                     break
                 self._replace(worker)  # killed while idle (by hand, or the system): a fresh one takes its place

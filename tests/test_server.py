@@ -383,3 +383,34 @@ def test_construct_as_rdfxml_nquads_and_trig(server, ds, accept, fmt):
         assert set(got.default_graph) == set(want)
     again = server.request(data={"query": CONSTRUCT_STATES}, headers={"Accept": accept})[2]
     assert again == body  # the same bytes every time
+
+
+def test_take_keeps_what_it_got_as_the_time_ran_out_or_the_caller_left():
+    """asyncio.wait_for on Python 3.11 can lose a worker or a client slot to a timing race; _take
+    keeps what was obtained, or hands it back."""
+    import asyncio
+
+    from kg.server import _take
+
+    async def scenario():
+        q = asyncio.Queue()
+        with pytest.raises(asyncio.TimeoutError):
+            await _take(q.get(), 0.01, q.put_nowait)
+        q.put_nowait("w1")
+        assert await _take(q.get(), 1, q.put_nowait) == "w1"
+        # the caller is cancelled while an item arrives: the item goes back to the queue
+        waiter = asyncio.ensure_future(_take(q.get(), 5, q.put_nowait))
+        await asyncio.sleep(0)
+        q.put_nowait("w2")
+        waiter.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+        assert q.qsize() == 1 and q.get_nowait() == "w2"
+        sem = asyncio.Semaphore(1)
+        await _take(sem.acquire(), 1, lambda _: sem.release())
+        with pytest.raises(asyncio.TimeoutError):
+            await _take(sem.acquire(), 0.01, lambda _: sem.release())
+        sem.release()
+        assert not sem.locked()
+
+    asyncio.run(scenario())
