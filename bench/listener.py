@@ -1,11 +1,23 @@
-"""A port on 127.0.0.1 that records every connection: an outside resource nothing may fetch.
-
-Shared by the SSRF tests (tests/test_ssrf.py, tests/test_server.py) and bench/reliability.py."""
+"""A port on 127.0.0.1 that records every connection (an outside resource nothing may fetch), and
+the way to stop a served process. Shared by the SSRF tests (tests/test_ssrf.py, tests/test_server.py) and bench/reliability.py."""
 from __future__ import annotations
 
+import signal
 import socket
+import subprocess
 import threading
 import time
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop `nrkg serve` as Ctrl-C would, and kill it if it has not gone within 15 s."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 class Listener:

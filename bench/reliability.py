@@ -38,7 +38,7 @@ from pathlib import Path
 
 import psutil
 
-from bench.listener import Listener
+from bench.listener import Listener, stop_server
 from bench.payloads import CHEAP, HOSTILE, SLOW, doubling, ssrf_texts
 from bench.probes import PeakRSS, closed_by_server, half_open, post, send_and_leave_open
 
@@ -78,13 +78,7 @@ class Serve:
         return took
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_server(self.proc)
 
 
 def get(host: str, port: int, query: str) -> int:

@@ -3,7 +3,6 @@ import json
 import os
 import re
 import select
-import signal
 import socket
 import subprocess
 import sys
@@ -12,6 +11,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlencode
 
+from bench.listener import Listener, stop_server  # noqa: F401 - Listener: the tests' name for it
 from conftest import ROOT
 from kg.loadtest import rows_of  # noqa: F401 - the tests' one way to compare answers
 
@@ -63,20 +63,10 @@ class Server:
         return json.loads(body)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_server(self.proc)
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-from bench.listener import Listener  # noqa: E402,F401 - shared with bench/reliability.py
-

@@ -814,9 +814,8 @@ def test_query_page_share_link_sorting_and_paging(query_page):
 
 
 # ---------------------------------------------------------------- large graphs
-def test_a_large_graph_opens_on_its_hub_and_moves_light(monkeypatch, tmp_path, pw, browser):
-    """The large-graph settings, on a 600-node synthetic graph with the thresholds lowered (the
-    5,000-node timings are benchmark.py's page section)."""
+def large_page(monkeypatch, tmp_path, pw, browser):
+    """A 600-node synthetic graph's page with the large-graph thresholds lowered to 300."""
     import kg.viz
     from benchmark import synthetic_page_data
 
@@ -825,7 +824,13 @@ def test_a_large_graph_opens_on_its_hub_and_moves_light(monkeypatch, tmp_path, p
     data = synthetic_page_data(600, 900)
     path = tmp_path / "large.html"
     path.write_text(render(data), encoding="utf-8")
-    page = Page(pw, path.as_uri(), browser=browser)
+    return data, Page(pw, path.as_uri(), browser=browser)
+
+
+def test_a_large_graph_opens_on_its_hub_and_moves_light(monkeypatch, tmp_path, pw, browser):
+    """The large-graph settings, on a 600-node synthetic graph with the thresholds lowered (the
+    5,000-node timings are benchmark.py's page section)."""
+    data, page = large_page(monkeypatch, tmp_path, pw, browser)
     try:
         p = page.page
         hub = p.evaluate("window.kgGraph.info.start")
@@ -852,7 +857,7 @@ def test_a_large_graph_opens_on_its_hub_and_moves_light(monkeypatch, tmp_path, p
         p.evaluate("window.kgGraph.network.moveTo({scale: 1, animation: false}); window.kgGraph.network.redraw()")
         wait_until(p, f"{arrows} === true", timeout=5)
         # indexed search: every key answers well under 50 ms
-        person = f"Person {len(kg.viz.STYLE)}"  # the synthetic graph cycles through the classes
+        person = f"Person {len(STYLE)}"  # the synthetic graph cycles through the classes
         worst = p.evaluate("""(q0) => { const box = document.getElementById('search'); let q = '', worst = 0;
             for (const ch of q0) { q += ch; box.value = q; const t = performance.now();
               box.dispatchEvent(new Event('input')); worst = Math.max(worst, performance.now() - t); }
@@ -869,15 +874,7 @@ def test_a_large_graph_draws_in_batches_and_stays_clickable(monkeypatch, tmp_pat
     nodes and edges are drawn in batched paths and the page still shows them; clicking a node
     still selects it, the selected node is drawn by vis-network; zoomed in, vis-network draws the
     nodes with their labels and the edge labels come in one pass. (The timings are benchmark.py's.)"""
-    import kg.viz
-    from benchmark import synthetic_page_data
-
-    monkeypatch.setattr(kg.viz, "LAYOUT_THRESHOLD", 300)
-    monkeypatch.setattr(kg.viz, "START_FOCUSED_ABOVE", 300)
-    data = synthetic_page_data(600, 900)
-    path = tmp_path / "large.html"
-    path.write_text(render(data), encoding="utf-8")
-    page = Page(pw, path.as_uri(), browser=browser)
+    data, page = large_page(monkeypatch, tmp_path, pw, browser)
     try:
         p = page.page
         lod = "(() => { const g = window.kgGraph; g.network.renderer._redraw(); return [g.lod.nodes, g.lod.edges, g.lod.labels]; })()"
