@@ -110,20 +110,9 @@ def graph_quads(docs: list[Document], facts: list[Fact], book: Rulebook, ontolog
             yield rec, KG.sentenceIndex, Literal(ev.sent), g
 
     # Curated reference facts of the entities the texts name (not extracted, so in the vocabulary
-    # graph with the labels): the state a place or body belongs to, whom a person served.
-    # An entity named only by such a fact brings its own (Lavrov's ministry, and the ministry's state).
-    referenced: set[tuple] = set()
-    todo = [eid for eid in book.entities if entity_iri(book, eid) in entities_used]
-    seen = set(todo)
-    while todo:
-        ent = book.entities[todo.pop()]
-        iri = entity_iri(book, ent.id)
-        for p, other in ((KG.partOf, ent.country if ent.cls != "State" else None), (KG.affiliatedWith, ent.affiliation)):
-            if other:
-                referenced.add((iri, p, entity_iri(book, other)))
-                if other not in seen:
-                    seen.add(other)
-                    todo.append(other)
+    # graph with the labels).
+    named = [eid for eid in book.entities if entity_iri(book, eid) in entities_used]
+    referenced = {(entity_iri(book, s), p, entity_iri(book, o)) for s, p, o in reference_facts(book, named)}
     for s, p, o in sorted(referenced):
         yield s, p, o, g_vocab
     entities_used.update(o for _, _, o in referenced)
@@ -183,6 +172,24 @@ def _unknown_dates(facts: list[Fact], ontology: Path) -> list[Fact]:
         if f.p == RDF.type and f.o in events and f.mode == "asserted" and f.s not in dated and f.s not in seen:
             seen.add(f.s)
             out.append(Fact(f.s, KG.dateUnknown, Literal(True), f.evidence))
+    return out
+
+
+def reference_facts(book: Rulebook, named) -> set[tuple[str, URIRef, str]]:
+    """(entity id, property, entity id): the gazetteer's curated facts of the entities `named`, the
+    state a place or body belongs to (kg:partOf) and whom a person serves (kg:affiliatedWith). An
+    entity named only by such a fact brings its own (Lavrov's ministry, and the ministry's state)."""
+    out: set[tuple[str, URIRef, str]] = set()
+    todo = list(named)
+    seen = set(todo)
+    while todo:
+        ent = book.entities[todo.pop()]
+        for p, other in ((KG.partOf, ent.country if ent.cls != "State" else None), (KG.affiliatedWith, ent.affiliation)):
+            if other:
+                out.add((ent.id, p, other))
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
     return out
 
 

@@ -126,7 +126,7 @@ class Scorer:
             elif f.p == RDFS.label:
                 names[f.s].add(norm(f.o))
             out[(f.s, f.p)].add(f.o)
-        todo = []
+        named_ids = []
         for m in ad.mentions:
             if m.layer == "date":
                 continue
@@ -135,21 +135,14 @@ class Scorer:
             ent = self.book.entities.get(m.entity)
             if ent is not None:
                 names[iri] |= {norm(a) for a in (ent.label, *ent.aliases, *ent.aliases_ci)}
-                todo.append(m.entity)
-        # the curated reference facts the dataset carries for a named entity and for what those
-        # facts name in turn (kg/graph.py): the state a place or body belongs to, whom a person
-        # serves. Counted for recall; precision counts what the rules read from the text.
-        if not self.reference:
-            todo = []
-        seen = set(todo)
-        while todo:
-            ent = self.book.entities[todo.pop()]
-            for p, other in ((KG.partOf, ent.country if ent.cls != "State" else None), (KG.affiliatedWith, ent.affiliation)):
-                if other:
-                    out[(self.extractor._iri(ent.id), p)].add(self.extractor._iri(other))
-                    if other not in seen:
-                        seen.add(other)
-                        todo.append(other)
+                named_ids.append(m.entity)
+        # the curated reference facts the dataset carries for the named entities (kg.graph): counted
+        # for recall; precision counts what the rules read from the text
+        if self.reference:
+            from kg.graph import reference_facts
+
+            for s, p, o in reference_facts(self.book, named_ids):
+                out[(self.extractor._iri(s), p)].add(self.extractor._iri(o))
         # what the reasoner infers into the dataset from them: partOf is transitive, and whoever is
         # affiliated with a body is affiliated with what it is part of (ontology property chain)
         for _ in range(3):
