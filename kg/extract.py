@@ -264,11 +264,10 @@ class Extractor:
         the phrase class labelled with the words. None when no words follow (the usual search then)."""
         ph = self.book.matching.phrases
         end = min([sent.end, stop or sent.end] + [m.start for m in mentions if m.layer == "date" and m.start >= t1])  # a date ends them
-        span = read_phrase(ad.doc.text, t1, end, ph) if ph is not None else None
-        if span is None:
+        spans = read_phrase(ad.doc.text, t1, end, ph) if ph is not None else None
+        if spans is None:
             return None
-        a, b = span
-        whole = read_phrase(ad.doc.text, t1, end, ph, cut=False) or span
+        (a, b), whole = spans
         inside = [m for m in mentions if m.layer != "date" and a <= m.start and m.end <= whole[1]
                   and (m.start, m.end) not in used and m.entity not in spec.exclude]
         listed = self._listed(spec, ad.doc.text, mentions, whole[1])
@@ -530,11 +529,11 @@ class Extractor:
         return out
 
 
-def read_phrase(text: str, start: int, end: int, ph, cut: bool = True) -> tuple[int, int] | None:
-    """The span of the words from `start` up to the first boundary (punctuation, a stop word of
-    matching.yaml phrases), leading and trailing function words dropped; with `cut`, at most
-    max_words long (a longer one ends before its last preposition within max_words, from the fourth
-    word on, else after max_words)."""
+def read_phrase(text: str, start: int, end: int, ph) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """(the words, all the words): the span of the words from `start` up to the first boundary
+    (punctuation, a stop word of matching.yaml phrases), leading and trailing function words dropped,
+    at most max_words long (a longer one ends before its last preposition within max_words, from the
+    fourth word on, else after max_words); and the same span before that cut."""
     stop = end
     m = PHRASE_BOUNDARY.search(text, start, end)
     if m:
@@ -547,14 +546,20 @@ def read_phrase(text: str, start: int, end: int, ph, cut: bool = True) -> tuple[
         words.pop(0)
     if not words or words[0].group(0).lower() in ph.prepositions or words[0].group(0).lower() in PRONOUNS:
         return None  # "regard it as ...": what "it" is, the words do not say
-    if cut and len(words) > ph.max_words:
+    whole = _trim(words, ph)
+    if len(words) > ph.max_words:
         at = [i for i, w in enumerate(words[:ph.max_words + 1]) if i >= 3 and w.group(0).lower() in ph.prepositions]
         words = words[:at[-1] if at else ph.max_words]
-    while words and words[-1].group(0).lower() in ph.drop_last:
-        words.pop()
-    if not words:
-        return None
-    return words[0].start(), words[-1].end()
+    cut = _trim(words, ph)
+    return (cut, whole or cut) if cut else None
+
+
+def _trim(words: list[re.Match], ph) -> tuple[int, int] | None:
+    """The span of the words without their trailing function words, if any are left."""
+    n = len(words)
+    while n and words[n - 1].group(0).lower() in ph.drop_last:
+        n -= 1
+    return (words[0].start(), words[n - 1].end()) if n else None
 
 
 TEMPLATE_VAR = re.compile(r"\{(\w+)(\.label|\.year)?\}")
