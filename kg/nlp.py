@@ -63,15 +63,6 @@ FUTURE = re.compile(r"\b(?:will|shall|next|upcoming|forthcoming|scheduled|planne
                     r"is to|are to|intends?|would|due to|set to|later this year)\b|['’]ll\b", re.I)
 
 
-def filter_spans_ix(spans) -> list[tuple[int, int]]:
-    """The longest of overlapping (start, end) token spans, earliest first."""
-    out: list[tuple[int, int]] = []
-    for st, en in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
-        if all(en <= a or st >= b for a, b in out):
-            out.append((st, en))
-    return sorted(out)
-
-
 def case_fits(text_tokens: list[str], alias_tokens: list[str]) -> bool:
     """The text is written in the alias's case or a higher one (Title, ALL CAPS), never lower.
     Acronyms of four letters or more also match in title case ("Nato")."""
@@ -166,7 +157,7 @@ class Analyser:
                 start = ls + idx[a] + (len(raw) - len(raw.lstrip()))
                 sentences.append(Sentence(len(sentences), start, start + len(body)))
                 starts.append(start)
-            line = Line(ls, [line_text[i:i + n] for i, n in zip(idx, lengths)], idx, sent_starts)
+            line = Line(ls, line_text, [line_text[i:i + n] for i, n in zip(idx, lengths)], idx, sent_starts)
 
             taken: set[int] = set()
             by_layer: dict[str, list[Span]] = {"entity": [], "topic": []}
@@ -200,8 +191,8 @@ class Analyser:
                     if st not in taken and line.texts[st] != "US":
                         add(ls, *line.chars(st, en), voice.id, voice.cls, "entity", "voice.pronoun")
             if speaks_for is not None:  # "Ministers reaffirmed ...": the body's members, as the statement calls them
-                for st, en in filter_spans_ix((st, en) for _, st, en in self.bodies(sdoc)):
-                    w = line.texts
+                for sp in filter_spans([sdoc[st:en] for _, st, en in self.bodies(sdoc)]):  # longest, in text order
+                    st, en, w = sp.start, sp.end, line.texts
                     if taken & set(range(st, en)) or (st > 0 and st - 1 in taken) or (en < len(w) and w[en] == "of"):
                         continue  # "NRC Foreign Ministers", "the Ministers of the NRC": the text names whose
                     add(ls, *line.chars(st, en), speaks_for.id, speaks_for.cls, "entity", "voice.body")
@@ -455,9 +446,10 @@ class Analyser:
 
 @dataclass
 class Line:
-    """One line of a document as plain lists: its offset in the text, token texts, token offsets
-    (in the line) and the tokens that start a sentence."""
+    """One line of a document as plain lists: its offset in the text, its text (as spaCy read it),
+    token texts, token offsets (in the line) and the tokens that start a sentence."""
     start: int
+    text: str
     texts: list[str]
     idx: list[int]
     sent_starts: set[int]
@@ -468,11 +460,7 @@ class Line:
 
     def text_of(self, st: int, en: int) -> str:
         a, b = self.chars(st, en)
-        out, pos = [], a
-        for i in range(st, en):  # the tokens with the spaces between them, as in the line
-            out.append(" " * (self.idx[i] - pos) + self.texts[i])
-            pos = self.idx[i] + len(self.texts[i])
-        return "".join(out)
+        return self.text[a:b]
 
 
 def sentence_at(sentences: list[Sentence], starts: list[int], char: int) -> Sentence | None:
