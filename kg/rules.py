@@ -282,8 +282,7 @@ def _load_phrases(path: Path, data) -> Phrases | None:
         if not isinstance(val, list) or not all(isinstance(w, str) and w.strip() for w in val):
             raise RuleError(f"{path}: phrases: {key} must be a list of words")
         lists[key] = [w.lower() for w in val]
-    stop = re.compile(r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+")
-                                          for w in sorted(lists["stop_words"], key=len, reverse=True)) + r")\b", re.I)
+    stop = re.compile(rf"\b(?:{_alternation(lists['stop_words'])})\b", re.I)
     return Phrases(n, stop, frozenset(lists["prepositions"]), frozenset(lists["drop_first"]), frozenset(lists["drop_last"]))
 
 
@@ -327,8 +326,7 @@ def _body_voice(bodies: list[str]) -> re.Pattern | None:
     a capitalised name after one of the bodies and 'of the' names whose voice the statement is."""
     if not bodies:
         return None
-    alt = "|".join(re.escape(b).replace(r"\ ", r"\s+") for b in sorted(bodies, key=len, reverse=True))
-    return re.compile(r"(?:\b[Ww]e,\s+the|(?:^|\n)\s*The)\s+(?:" + alt + r")\s+of\s+the\s+(?:member\s+(?:states|countries)\s+of\s+the\s+)?"
+    return re.compile(r"(?:\b[Ww]e,\s+the|(?:^|\n)\s*The)\s+(?:" + _alternation(bodies) + r")\s+of\s+the\s+(?:member\s+(?:states|countries)\s+of\s+the\s+)?"
                       r"(?P<name>[A-Z][\w'-]*(?:[ -][A-Z][\w'-]*){0,5})")
 
 
@@ -575,6 +573,11 @@ def load_dates(path: Path, seen: dict) -> list[DateRule]:
     return out
 
 
+def _alternation(phrases) -> str:
+    """One regex alternative per phrase, longest first, its words escaped and joined by any whitespace."""
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(phrases, key=len, reverse=True))
+
+
 def _phrases_regex(path: Path, key: str) -> re.Pattern | None:
     """One case-insensitive regex of the word list under `key` of a rule file, or None."""
     words = _load_yaml(path).get(key)
@@ -582,8 +585,7 @@ def _phrases_regex(path: Path, key: str) -> re.Pattern | None:
         return None
     if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
         raise RuleError(f"{path}: {key} must be a list of phrases")
-    alt = "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])", re.I)
+    return re.compile(rf"(?<![\w-])(?:{_alternation(words)})(?![\w-])", re.I)
 
 
 def load_cues(path: Path, seen: dict) -> tuple[list[Cue], dict]:
