@@ -285,12 +285,17 @@ def _dedupe_rows(rows: list[dict], cap: int) -> list[dict]:
     return sorted(merged.values(), key=lambda r: (r["mode"] != "asserted", r["p"], r["s"], r["o"]))
 
 
+def named(data: PageData, entity: str) -> dict | None:
+    """The node whose label or an alias is `entity` (case-insensitive), if any."""
+    key = entity.strip().lower()
+    return next((n for n in data.nodes if n["label"].lower() == key or key in (a.lower() for a in n["aliases"])), None)
+
+
 def find_node(data: PageData, entity: str) -> dict:
     """The node named `entity` (label or alias, case-insensitive), or a one-line error with close matches."""
-    key = entity.strip().lower()
-    for n in data.nodes:
-        if n["label"].lower() == key or key in (a.lower() for a in n["aliases"]):
-            return n
+    node = named(data, entity)
+    if node is not None:
+        return node
     names = sorted({n["label"] for n in data.nodes} | {a for n in data.nodes for a in n["aliases"]})
     close = difflib.get_close_matches(entity, names, n=4, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else "; `nrkg query entity-names` lists the names"
@@ -323,14 +328,14 @@ def start_node(data: PageData) -> int | None:
     """The node the page's focus mode starts from: START_ENTITY, else the most connected node."""
     if not data.nodes:
         return None
-    try:
-        return find_node(data, START_ENTITY)["id"]
-    except KGError:
-        degree = defaultdict(int)
-        for e in data.edges:
-            degree[e["from"]] += 1
-            degree[e["to"]] += 1
-        return max(data.nodes, key=lambda n: (degree[n["id"]], -n["id"]))["id"]
+    node = named(data, START_ENTITY)  # no suggestions needed: an absent start entity is no error
+    if node is not None:
+        return node["id"]
+    degree = defaultdict(int)
+    for e in data.edges:
+        degree[e["from"]] += 1
+        degree[e["to"]] += 1
+    return max(data.nodes, key=lambda n: (degree[n["id"]], -n["id"]))["id"]
 
 
 def _layout(data: PageData) -> bool:
