@@ -205,7 +205,8 @@ class Extractor:
         return out
 
     def _bind(self, spec: ArgSpec, ad, mentions: list[Mention], t0: int, t1: int, used, named_events) -> list[Binding]:
-        """Candidates for one argument; `named_events` are the spans of the sentence's named events."""
+        """Candidates for one argument; `named_events` are the spans of the sentence's named events and
+        cooperation areas (a name inside them names them and does not act)."""
         cands = []
         for m in mentions:
             if (m.start, m.end) in used:
