@@ -218,8 +218,8 @@ class Analyser:
 
     def _body_voice(self, mtext: str):
         """Whose voice "we" and "our" are in a statement the catalogue gives no voice: the body its
-        authors name themselves ("we, the Foreign Ministers of the NATO-Russia Council",
-        "The Foreign Ministers of the NATO-Russia Council (NRC) met today"), if a gazetteer entry."""
+        authors name themselves ("we, the Defence Ministers of the NATO-Russia Council",
+        "The Defence Ministers of the NATO-Russia Council gathered in Sochi"), if a gazetteer entry."""
         rx = self.book.matching.body_voice if self.book.matching else None
         m = rx.search(mtext) if rx is not None else None
         if m is None:
@@ -428,7 +428,7 @@ class Analyser:
                 if (value is not None and rule.resolve == "doc-year" and value.value[:7] > doc.date.value[:7]
                         and len(doc.date.value) >= 7 and "this year" not in m.group(0)
                         and not FUTURE.search(doc.text, sent.start, sent.end)):
-                    # "met on this issue in December", written in January: last December
+                    # "ministers met in December", written in January: last December
                     value = DateValue(f"{doc.date.year - 1:04d}{value.value[4:]}", value.precision, value.qualifier)
                 out.append(Mention(st, en, sent.index, m.group(0), "date", "Date", "date", rule.id, value))
         return out

@@ -244,7 +244,7 @@ class Matching:
     agreement_heads: dict[str, str]  # head noun -> class (Treaty, Declaration, ActionPlan, Agreement)
     ship_prefixes: frozenset[str]
     phrases: "Phrases | None" = None
-    body_voice: re.Pattern | None = None  # "we, the Foreign Ministers of <name>": whose voice "we" is
+    body_voice: re.Pattern | None = None  # "we, the Defence Ministers of <name>": whose voice "we" is
     voice_bodies: tuple[str, ...] = ()  # "Ministers", ...: the members of that body, named by what they are
 
     @property
@@ -322,7 +322,7 @@ def load_matching(path: Path) -> Matching:
 
 
 def _body_voice(bodies: list[str]) -> re.Pattern | None:
-    """'we, the Foreign Ministers of the NATO-Russia Council' or 'The Foreign Ministers of the NRC met':
+    """'we, the Defence Ministers of the NATO-Russia Council' or 'The Defence Ministers of the NRC gathered':
     a capitalised name after one of the bodies and 'of the' names whose voice the statement is."""
     if not bodies:
         return None

@@ -211,8 +211,8 @@ def test_what_is_asked_of_someone_is_not_asserted_as_done(text, prop):
 
 
 def test_a_signature_named_by_a_noun_is_a_signing():
-    _, facts = facts_of("We noted with satisfaction Russia's signature of the Partnership for Peace Status of Forces "
-                        "Agreement, and looked forward to its prompt ratification.", "2005-12-08")
+    _, facts = facts_of("Ministers observed with approval Russia's signature of the Partnership for Peace Status of "
+                        "Forces Agreement and await its speedy ratification.", "2005-12-08")
     a = asserted(facts)
     assert (ID["agreement/pfp-sofa"], KG.signatory, ID["state/russia"]) in a
     assert events(facts, "Signing") and not events(facts, "Ratification")
@@ -221,10 +221,10 @@ def test_a_signature_named_by_a_noun_is_a_signing():
 
 @pytest.mark.parametrize("text,stance,about", [
     # the words after the verb, when they name no known dispute, agreement or proposal
-    ("Lavrov said Russia opposes NATO's decision to revoke the accreditation of eight Russian diplomats.",
-     "opposes", ("issue", "NATO's decision to revoke the accreditation of eight Russian diplomats")),
-    ("Russia is deeply concerned about the build-up by NATO of its military activities near Russia's borders.",
-     "concerned", ("issue", "build-up by NATO of its military activities near Russia's borders")),
+    ("Lavrov said Russia opposes NATO's choice to withdraw the credentials of eight Russian diplomats.",
+     "opposes", ("issue", "NATO's choice to withdraw the credentials of eight Russian diplomats")),
+    ("Russia is deeply concerned about the growth of NATO's military presence near Russia's borders.",
+     "concerned", ("issue", "growth of NATO's military presence near Russia's borders")),
     # a known thing named inside them is what the position is about
     ("Allies deeply regretted Russia's decision to suspend its participation in the CFE Treaty.",
      "opposes", ("agreement/cfe-treaty", None)),
@@ -462,12 +462,12 @@ def test_the_readme_worked_example(tmp_path):
 
 @pytest.mark.parametrize("text,cls,date", [
     # not the document's first sentence: a rule anchored at its sentence's start still reads it
-    ("Statement\n\nMeeting in Brussels on 8 December 2005, we, the Foreign Ministers of the NATO-Russia Council, "
-     "welcomed the progress achieved.", "Meeting", "2005-12-08"),
-    ("Statement\n\nMeeting of the NATO-Russia Council at the level of Foreign Ministers held in Brussels on Thursday, "
-     "8 December 2005", "Meeting", "2005-12-08"),
+    ("Statement\n\nMeeting in Rome on 14 May 2005, we, the Defence Ministers of the NATO-Russia Council, "
+     "looked back on a year of work.", "Meeting", "2005-05-14"),
+    ("Statement\n\nSession of the NATO-Russia Council at ambassador level held in Vilnius on Thursday, "
+     "21 April 2005", "Meeting", "2005-04-21"),
     ("Allied leaders meeting in Madrid on 8 July 1997 invited three countries to start accession talks.", "Summit", "1997-07-08"),
-    ("NATO suspended all practical cooperation with Russia Tuesday in protest of its annexation of Crimea.",
+    ("NATO froze its practical cooperation with Moscow Tuesday to protest the seizure of Crimea.",
      "Suspension", "2014-04-01"),
 ])
 def test_meetings_summits_and_suspensions_as_the_genre_writes_them(text, cls, date):
@@ -478,7 +478,7 @@ def test_meetings_summits_and_suspensions_as_the_genre_writes_them(text, cls, da
     assert not events(facts, "Meeting" if cls == "Summit" else "Summit")  # one event, not two
     if cls == "Suspension":
         (theme,) = {o for s, p, o in a if s == ev and p == KG.theme}
-        assert {str(o) for s, p, o in a if s == theme and str(p).endswith("label")} == {"practical cooperation with Russia"}
+        assert {str(o) for s, p, o in a if s == theme and str(p).endswith("label")} == {"practical cooperation with Moscow"}
 
 
 @pytest.mark.parametrize("text,cls", [
@@ -499,26 +499,26 @@ def test_threatened_considered_or_ruled_out_is_not_done(text, cls):
 
 
 def test_a_statement_speaks_for_the_body_its_authors_name():
-    text = ("Statement\n\nMeeting in Brussels on 8 December 2005, we, the Foreign Ministers of the NATO-Russia Council, "
-            "welcomed the progress achieved. We noted with satisfaction Russia's signature of the Partnership for Peace "
-            "Status of Forces Agreement.")
+    text = ("Statement\n\nMeeting in Rome on 14 May 2005, we, the Defence Ministers of the NATO-Russia Council, "
+            "looked back on a year of work. We welcomed Russia's signature of the Partnership for Peace Status of "
+            "Forces Agreement.")
     _, facts = facts_of(text, "2005-12-08")
     a = asserted(facts)
     holders = {o for s, p, o in a if p == KG.holder}
     assert holders == {ID["org/nato-russia-council"]}
-    _, facts = facts_of("We noted with satisfaction Russia's signature of the Partnership for Peace Status of Forces "
-                        "Agreement.", "2005-12-08")
+    _, facts = facts_of("We welcomed Russia's signature of the Partnership for Peace Status of Forces Agreement.",
+                        "2005-12-08")
     assert not {o for s, p, o in asserted(facts) if p == KG.holder}  # no body named: "we" is nobody
 
 
 def test_a_former_office_in_an_apposition_is_no_role():
-    _, facts = facts_of("Dmitry Rogozin, Russia's former NATO envoy and current deputy prime minister, said it.", "2014-04-01")
+    _, facts = facts_of("Dmitry Rogozin, Russia's former envoy to the Alliance and now a deputy premier, spoke.", "2014-04-01")
     assert not [o for s, p, o in asserted(facts) if p == KG.role and "envoy" in str(o)]
 
 
 def test_ministers_of_a_statement_and_a_list_of_agreements():
-    text = ("The Foreign Ministers of the NATO-Russia Council (NRC) met today in Brussels.\n\nMinisters reaffirmed all "
-            "the principles contained in the Lisbon Joint Statement, the Rome Declaration and the Founding Act.")
+    text = ("The Defence Ministers of the NATO-Russia Council gathered in Sochi.\n\nMinisters reaffirmed every "
+            "commitment set out in the Lisbon Joint Statement, the Rome Declaration and the Founding Act.")
     _, facts = facts_of(text, "2012-04-19")
     a = asserted(facts)
     abouts = {o for s, p, o in a if p == KG.about}
@@ -527,9 +527,9 @@ def test_ministers_of_a_statement_and_a_list_of_agreements():
 
 
 @pytest.mark.parametrize("text,stance,about", [
-    ("Russia considers the 1990 CFE Treaty outdated since it ignores the end of the Warsaw Pact.", "opposes", "agreement/cfe-treaty"),
+    ("Russia deems the 1990 CFE Treaty obsolete because Europe has changed.", "opposes", "agreement/cfe-treaty"),
     ("Moscow regards NATO enlargement as a threat to its security.", "opposes", "dispute/nato-enlargement"),
-    ("The United States considers Russia a strategic partner.", "supports", "state/russia"),
+    ("Washington regards Russia as a strategic partner.", "supports", "state/russia"),
 ])
 def test_a_judgment_is_a_stance(text, stance, about):
     _, facts = facts_of(text, "2007-07-14")
@@ -539,7 +539,7 @@ def test_a_judgment_is_a_stance(text, stance, about):
 
 
 def test_a_pronoun_is_not_what_a_position_is_about():
-    _, facts = facts_of("We still regard it as a useful channel for consultations.", "2016-04-20")
+    _, facts = facts_of("We still view it as a valuable forum.", "2016-04-20")
     assert not [o for s, p, o in asserted(facts) if p == KG.about]
 
 
@@ -554,7 +554,7 @@ def test_an_office_inside_a_longer_or_former_title_is_not_the_role(text, role):
 
 
 @pytest.mark.parametrize("text,date,want", [
-    ("NATO foreign ministers met on this issue in December.", "2019-01-25", "2018-12"),  # a past month later in the year
+    ("Allied defence ministers met on the matter in December.", "2019-01-25", "2018-12"),  # a past month later in the year
     ("The NATO-Russia Council met in Brussels on 13 June.", "2019-01-25", "2018-06-13"),
     ("The NATO-Russia Council met in Brussels on 13 June.", "2019-07-25", "2019-06-13"),
 ])
@@ -564,16 +564,16 @@ def test_a_month_later_than_the_document_is_last_years_unless_the_sentence_looks
 
 
 def test_what_one_side_welcomes_is_not_stated_by_the_other_sides_minister():
-    _, facts = facts_of("NATO welcomed the seven new members, but Russian Foreign Minister Sergey Lavrov said "
-                        "Moscow was worried.", "2004-04-02")
+    _, facts = facts_of("NATO welcomed its seven new members, while Russian Foreign Minister Sergey Lavrov told the "
+                        "press that Moscow was uneasy.", "2004-04-02")
     a = asserted(facts)
     (pos,) = {s for s, p, o in a if p == KG.holder and o == ID["org/nato"]}
     assert not [o for s, p, o in a if s == pos and p == KG.statedBy]
 
 
 @pytest.mark.parametrize("text", [
-    "Georgia can become a member of the alliance.",
-    "Russia joined the alliance's Partnership for Peace programme.",
+    "Ukraine can become a member of NATO one day.",
+    "In 1994 Sweden joined the Alliance's programme called Partnership for Peace.",
 ])
 def test_membership_that_may_come_or_of_a_programme_is_not_membership(text):
     _, facts = facts_of(text, "2008-04-03")
@@ -581,13 +581,13 @@ def test_membership_that_may_come_or_of_a_programme_is_not_membership(text):
 
 
 def test_agreeing_that_a_treaty_is_violated_adopts_nothing():
-    _, facts = facts_of("Allies agreed that Russia's SSC-8 system violates the INF Treaty.", "2019-01-25")
+    _, facts = facts_of("Allies agreed that the new Russian missile breaches the INF Treaty.", "2019-01-25")
     assert not events(facts, "Adoption")
 
 
 def test_launching_a_project_does_not_establish_the_forum_named_in_it():
-    _, facts = facts_of("Meeting in Brussels on 8 December 2005, NRC Foreign Ministers launched the NRC Counter-Narcotics "
-                        "Training Project for Afghan and Central Asian personnel.", "2005-12-09")
+    _, facts = facts_of("Meeting in Ankara on 3 June 2006, NRC ministers launched the NRC Counter-Narcotics Training "
+                        "Project for officers from Afghanistan.", "2006-06-05")
     assert not events(facts, "Establishment")
     _, facts = facts_of("The Rome Declaration, which establishes the NATO-Russia Council, was signed in 2002.", "2002-05-28")
     assert (ID["agreement/rome-declaration"], KG.establishes, ID["org/nato-russia-council"]) in asserted(facts)
