@@ -146,8 +146,10 @@ class Extractor:
         per_arg: list[list[tuple[str, Binding | None]]] = []
         used: set[tuple[int, int]] = set()
         # a name inside a longer name is part of it: "Russia" in "the NATO-Russia Summit", "NRC" in "the NRC
-        # Counter-Narcotics Training Project" name the summit and the project; they do not act
-        named_events = [(m.start, m.end) for m in mentions if m.layer == "topic" and (m.cls in EVENT_CLASSES or m.cls == "CooperationArea")]
+        # Counter-Narcotics Training Project" or "the NRC Trust Fund" name the summit, the project and the
+        # fund; they do not act
+        named_events = [(m.start, m.end) for m in mentions if m.layer == "topic" and (m.cls in EVENT_CLASSES or m.cls == "CooperationArea")
+                        or self.book.top_class.get(m.cls) == "Agreement"]
         # a judgment read ahead of the trigger ("considers the treaty outdated") ends the words it is about
         stop = trig.start("role") if "role" in trig.re.groupindex and trig.start("role") >= t1 else None
         for spec in rule.args:
@@ -211,7 +213,8 @@ class Extractor:
         for m in mentions:
             if (m.start, m.end) in used:
                 continue
-            if not spec.inside and m.layer == "entity" and any(a <= m.start and m.end <= b for a, b in named_events):
+            if not spec.inside and m.layer == "entity" and any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end)
+                                                               for a, b in named_events):
                 continue  # "Russia" in "the NATO-Russia Summit" names the summit, it does not act
             if spec.entities is not None and m.entity not in spec.entities:
                 continue

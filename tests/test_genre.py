@@ -600,3 +600,14 @@ def test_taking_part_in_a_named_exercise_and_a_year_inside_its_name():
     (ev,) = {s for s, p, o in a if p == KG.participant and o == ID["state/russia"]}
     assert (ev, KG.participant, ID["org/nato"]) in a
     assert {str(o) for s, p, o in a if s == ev and p == KG.date} == {"2011-06"}  # not the 2011 of its name
+
+
+@pytest.mark.parametrize("text,cls", [
+    # tried on sentences written after the rules, to see whether they generalise
+    ("Germany is strongly in favour of a renewed dialogue with Russia.", "Resumption"),  # an adjective, and a wish
+    ("Germany is in favour of the resumption of talks with Russia.", "Resumption"),  # wished for, not done
+    ("The NRC launched the NRC Trust Fund for helicopter maintenance in Afghanistan.", "Establishment"),  # the fund, not the NRC
+])
+def test_what_is_wished_for_or_named_inside_a_name_is_not_an_event(text, cls):
+    _, facts = facts_of(text, "2016-07-10")
+    assert not events(facts, cls), asserted(facts)
